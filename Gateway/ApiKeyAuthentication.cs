@@ -1,0 +1,31 @@
+namespace Tracking.Gateway;
+
+/// <summary>The project the request's API key belongs to.</summary>
+public sealed record AuthenticatedProject(Guid Id)
+{
+    public static Guid Of(HttpContext http) => http.Features.Get<AuthenticatedProject>()!.Id;
+}
+
+public static class ApiKeyAuthentication
+{
+    /// <summary>Every endpoint of the group needs <c>Authorization: Bearer &lt;api key&gt;</c>.</summary>
+    public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var header = http.Request.Headers.Authorization.ToString();
+            var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+            var project = key.Length == 0 ? null : await http.RequestServices.GetRequiredService<IGrainFactory>()
+                .GetGrain<IApiKeyGrain>(0).FindProject(key);
+            if (project is not { } id)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Unauthorized", detail: key.Length == 0
+                        ? "Send your API key as 'Authorization: Bearer <api key>'."
+                        : "The API key is not valid.");
+            }
+            http.Features.Set(new AuthenticatedProject(id));
+            return await next(context);
+        });
+}

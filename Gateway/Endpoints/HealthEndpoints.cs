@@ -1,0 +1,18 @@
+namespace Tracking.Gateway.Endpoints;
+
+public static class HealthEndpoints
+{
+    public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder app) =>
+        app.MapGet("/healthz", async (IGrainFactory grains) =>
+        {
+            try
+            {
+                await grains.GetGrain<IApiKeyGrain>(0).Ping().WaitAsync(TimeSpan.FromSeconds(3));
+                return Results.Text("ok");
+            }
+            catch (Exception)
+            {
+                return Results.Problem(statusCode: 503, title: "Service Unavailable", detail: "The cluster cannot be reached.");
+            }
+        }).ExcludeFromDescription();
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Primitives;
+
+namespace Tracking.Gateway.Endpoints;
+
+/// <summary>The hot path: the open pixel and the click redirect. Neither needs an API key.</summary>
+public static class TrackingEndpoints
+{
+    // The smallest transparent GIF89a: 1x1, one transparent colour.
+    static readonly byte[] Gif =
+    [
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0xFF, 0xFF, 0xFF, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
+    ];
+
+    static readonly byte[] NotFoundPage = System.Text.Encoding.UTF8.GetBytes("""
+        <!doctype html><html><head><meta charset="utf-8"><title>Link not found</title></head>
+        <body><h1>Link not found</h1><p>This tracking link is not valid.</p></body></html>
+        """);
+
+    // An answer slower than this is not worth a recipient's wait: the pixel is served regardless.
+    static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(10);
+
+    public static RouteGroupBuilder MapTracking(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/track");
+        group.MapMethods("/open/{**emailId}", [HttpMethods.Get, HttpMethods.Head], ServePixel).ExcludeFromDescription();
+        group.MapGet("/click/{**trackingId}", FollowClick).ExcludeFromDescription();
+        return group;
+    }
+
+    static async Task ServePixel(string? emailId, HttpContext http, IGrainFactory grains, ILogger<OpenContext> log)
+    {
+        if (HttpMethods.IsGet(http.Request.Method) && TryParseEmailId(emailId, out var id))
+        {
+            try
+            {
+                await grains.GetGrain<IEmailGrain>(id)
+                    .RecordOpen(new OpenContext(ClientIp(http), Header(http, "User-Agent")))
+                    .WaitAsync(RecordTimeout);
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "Open of {EmailId} was not recorded", id);
+            }
+        }
+
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "image/gif";
+        response.ContentLength = Gif.Length;
+        response.Headers.CacheControl = "no-store, no-cache, must-revalidate, proxy-revalidate";
+        response.Headers.Pragma = "no-cache";
+        response.Headers.Expires = "0";
+        if (!HttpMethods.IsHead(http.Request.Method)) await response.Body.WriteAsync(Gif);
+    }
+
+    static async Task FollowClick(string? trackingId, HttpContext http, IGrainFactory grains, ILogger<ClickContext> log)
+    {
+        var query = http.Request.Query;
+        var broadcast = query.ContainsKey("url");
+        string? url = null, tid = null, sig = null;
+        if (broadcast && !(Single(query["url"], out url) & Single(query["tid"], out tid) & Single(query["sig"], out sig)))
+        {
+            await NotFound(http);
+            return;
+        }
+        if (!ClickLink.TryGetEmailId(trackingId, broadcast, out var emailId))
+        {
+            await NotFound(http);
+            return;
+        }
+
+        string? destination;
+        try
+        {
+            destination = await grains.GetGrain<IEmailGrain>(emailId)
+                .RecordClick(new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer")))
+                .WaitAsync(RecordTimeout);
+        }
+        catch (Exception ex)
+        {
+            // Without the grain the link cannot be checked, and an unchecked link is never followed.
+            log.LogError(ex, "Click on {EmailId} could not be checked", emailId);
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "5";
+            return;
+        }
+
+        if (destination is null)
+        {
+            await NotFound(http);
+            return;
+        }
+        http.Response.StatusCode = StatusCodes.Status302Found;
+        http.Response.Headers.Location = destination;
+        http.Response.Headers.CacheControl = "no-store";
+    }
+
+    static Task NotFound(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status404NotFound;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        return http.Response.Body.WriteAsync(NotFoundPage).AsTask();
+    }
+
+    static bool TryParseEmailId(string? value, out Guid id)
+    {
+        if (value is not null && value.EndsWith(".gif", StringComparison.OrdinalIgnoreCase)) value = value[..^4];
+        return Guid.TryParse(value, out id);
+    }
+
+    static bool Single(StringValues values, out string? value)
+    {
+        value = values.Count == 1 ? values[0] : null;
+        return !string.IsNullOrEmpty(value);
+    }
+
+    static string? ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+
+    static string? Header(HttpContext http, string name) =>
+        http.Request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value[0] : null;
+}

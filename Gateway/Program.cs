@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.HttpOverrides;
+using Tracking.Gateway;
+using Tracking.Gateway.Endpoints;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls((Environment.GetEnvironmentVariable("TRACKING_URLS") ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';'));
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+builder.UseOrleansClient(client =>
+{
+    var orleans = builder.Configuration.GetSection("Orleans");
+    client.UseLocalhostClustering(
+        gatewayPort: orleans.GetValue("GatewayPort", 30000),
+        serviceId: orleans.GetValue("ServiceId", "tracking")!,
+        clusterId: orleans.GetValue("ClusterId", "tracking")!);
+    // The silo may start after us (or restart): keep trying instead of failing start-up.
+    client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
+});
+
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+// Only proxies on loopback are trusted (the default), so a stranger cannot choose the recorded IP.
+builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+var app = builder.Build();
+app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapTracking();
+app.MapEmails();
+app.MapHealth();
+
+app.Run();

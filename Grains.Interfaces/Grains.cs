@@ -1,0 +1,28 @@
+using Orleans.Concurrency;
+
+namespace Tracking;
+
+[Alias("Tracking.IEmailGrain")]
+public interface IEmailGrain : IGrainWithGuidKey
+{
+    [Alias("Create")] Task<EmailCreation> Create(Guid projectId, EmailDraft draft);
+
+    /// <summary>The email, or null when it does not exist or belongs to another project.</summary>
+    [Alias("Get"), ReadOnly] Task<EmailView?> Get(Guid projectId);
+
+    /// <summary>Completes once the open is committed (or was not recordable).</summary>
+    [Alias("RecordOpen")] Task RecordOpen(OpenContext open);
+
+    /// <summary>The destination of an authentic click, after the click is committed; null otherwise.</summary>
+    [Alias("RecordClick")] Task<string?> RecordClick(ClickContext click);
+}
+
+/// <summary>Maps an API key to its project. A stateless worker: one per silo core, with a small cache.</summary>
+[Alias("Tracking.IApiKeyGrain")]
+public interface IApiKeyGrain : IGrainWithIntegerKey
+{
+    [Alias("FindProject")] Task<Guid?> FindProject(string apiKey);
+
+    /// <summary>Answers when the cluster can run a grain; used by health checks.</summary>
+    [Alias("Ping")] Task Ping();
+}

@@ -1,0 +1,20 @@
+namespace Tracking.Events;
+
+public static class EventTypes
+{
+    public const string Opened = "opened";
+    public const string Clicked = "clicked";
+}
+
+/// <summary>One row of <c>email_events</c>. <see cref="Seq"/> is assigned by the database on commit.</summary>
+public sealed record EmailEvent(
+    Guid Id,
+    Guid EmailId,
+    Guid ProjectId,
+    string Type,
+    DateTimeOffset CreatedAt,
+    string? IpAddress,
+    string? UserAgent,
+    string? Referer,
+    string? Link,
+    long Seq = 0);

@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tracking.Events;
+
+/// <summary>The durable record of opens and clicks: the <c>email_events</c> table.</summary>
+public interface IEventLog
+{
+    /// <summary>Completes with the event's sequence number once it is committed.</summary>
+    Task<long> Append(EmailEvent e);
+
+    /// <summary>An email's events committed after <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq);
+}
+
+/// <summary>
+/// Group commit: appends from concurrent requests queue up while one insert is in flight and then go
+/// together in the next single statement, so durability costs one round trip per batch, not per event.
+/// </summary>
+public sealed class EventLog(NpgsqlDataSource db, ILogger<EventLog> log) : BackgroundService, IEventLog
+{
+    const int MaxBatch = 2000;
+
+    readonly Channel<(EmailEvent Event, TaskCompletionSource<long> Committed)> pending =
+        Channel.CreateUnbounded<(EmailEvent, TaskCompletionSource<long>)>(new() { SingleReader = true });
+
+    public Task<long> Append(EmailEvent e)
+    {
+        var committed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!pending.Writer.TryWrite((e, committed)))
+            committed.SetException(new InvalidOperationException("The event log is shutting down."));
+        return committed.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(EmailEvent Event, TaskCompletionSource<long> Committed)>(MaxBatch);
+        // Not cancelled by stoppingToken: on shutdown the writer completes and the queue drains.
+        while (await pending.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && pending.Reader.TryRead(out var item)) batch.Add(item);
+            try
+            {
+                var seqs = await Insert(batch.Select(b => b.Event).ToList());
+                foreach (var (e, committed) in batch) committed.TrySetResult(seqs[e.Id]);
+            }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Could not commit {Count} events", batch.Count);
+                foreach (var (_, committed) in batch) committed.TrySetException(ex);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        pending.Writer.TryComplete();
+        if (ExecuteTask is { } running) await running.WaitAsync(cancellationToken);
+    }
+
+    async Task<Dictionary<Guid, long>> Insert(List<EmailEvent> events)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
+            RETURNING id, seq
+            """);
+        command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.EmailId).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.ProjectId).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.CreatedAt.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(Texts(events.Select(e => e.IpAddress)));
+        command.Parameters.Add(Texts(events.Select(e => e.UserAgent)));
+        command.Parameters.Add(Texts(events.Select(e => e.Referer)));
+        command.Parameters.Add(Texts(events.Select(e => e.Link)));
+
+        var seqs = new Dictionary<Guid, long>(events.Count);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) seqs[reader.GetGuid(0)] = reader.GetInt64(1);
+        return seqs;
+    }
+
+    static NpgsqlParameter Texts(IEnumerable<string?> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    public async Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link, seq
+            FROM email_events WHERE email_id = $1 AND seq > $2 ORDER BY seq
+            """);
+        command.Parameters.Add(new() { Value = emailId });
+        command.Parameters.Add(new() { Value = afterSeq });
+        var events = new List<EmailEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            events.Add(new EmailEvent(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8),
+                reader.GetInt64(9)));
+        return events;
+
+        static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    }
+}

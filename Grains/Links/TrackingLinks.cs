@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace Tracking.Links;
+
+/// <summary>The public URLs of the pixel and of click links.</summary>
+public sealed class TrackingLinks(IOptions<TrackingOptions> options, TrackingSignature signature)
+{
+    readonly string baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+
+    public string PixelUrl(Guid emailId) => $"{baseUrl}/v1/track/open/{emailId:D}";
+
+    public string ClickUrl(Guid emailId, int linkIndex) =>
+        $"{baseUrl}/v1/track/click/{signature.ClickTrackingId(emailId, linkIndex)}";
+
+    /// <summary>Broadcast form: the destination travels in the query, covered by <c>sig</c>.</summary>
+    public string BroadcastClickUrl(Guid emailId, string url, string tid) =>
+        $"{baseUrl}/v1/track/click/{emailId:D}?url={Uri.EscapeDataString(url)}&tid={Uri.EscapeDataString(tid)}" +
+        $"&sig={signature.BroadcastSignature(emailId, url, tid)}";
+
+    /// <summary>
+    /// Only absolute http and https URLs are tracked or redirected to. The destination is the URL exactly
+    /// as written, except that one with characters a Location header cannot carry is sent in escaped ASCII form.
+    /// </summary>
+    public static bool IsTrackable(string? url, out string destination)
+    {
+        destination = url?.Trim() ?? "";
+        if (!Uri.TryCreate(destination, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || string.IsNullOrEmpty(uri.Host))
+            return false;
+        if (destination.Any(c => c <= ' ' || c >= 0x7F))
+            destination = $"{uri.Scheme}://{(uri.UserInfo.Length > 0 ? uri.UserInfo + "@" : "")}{uri.IdnHost}" +
+                $"{(uri.IsDefaultPort ? "" : ":" + uri.Port)}{uri.PathAndQuery}{uri.Fragment}";
+        return true;
+    }
+}

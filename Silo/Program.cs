@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Tracking;
+using Tracking.Emails;
+using Tracking.Events;
+using Tracking.Links;
+using Tracking.Projects;
+using Tracking.Silo;
+
+var builder = Host.CreateApplicationBuilder(args);
+var config = builder.Configuration;
+// The short names the README documents; the standard Section__Key variables work as well.
+config.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["ConnectionStrings:Tracking"] = Environment.GetEnvironmentVariable("TRACKING_POSTGRES") ?? config.GetConnectionString("Tracking"),
+    ["Tracking:PublicBaseUrl"] = Environment.GetEnvironmentVariable("TRACKING_PUBLIC_BASE_URL")
+        ?? config["Tracking:PublicBaseUrl"]
+        ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
+    ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
+    ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
+}.Where(kv => kv.Value is not null));
+
+var connectionString = config.GetConnectionString("Tracking")
+    ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string.");
+var db = NpgsqlDataSource.Create(connectionString);
+using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
+    await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"));
+var signingKey = await ServerSecrets.SigningKey(db, config["Tracking:SigningKey"]);
+await BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]);
+
+builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section)
+    .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+        "Tracking:PublicBaseUrl must be an absolute http(s) URL")
+    .ValidateOnStart();
+builder.Services.AddSingleton(db);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new TrackingSignature(signingKey));
+builder.Services.AddSingleton<TrackingLinks>();
+builder.Services.AddSingleton<EmailHtmlRewriter>();
+builder.Services.AddSingleton<IpAddressPolicy>();
+builder.Services.AddSingleton<ProjectStore>();
+// Registered before Orleans so that it stops after the silo: in-flight appends drain first.
+builder.Services.AddSingleton<EventLog>();
+builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<EventLog>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<EventLog>());
+
+builder.UseOrleans(silo =>
+{
+    var orleans = config.GetSection("Orleans");
+    silo.UseLocalhostClustering(
+        siloPort: orleans.GetValue("SiloPort", 11111),
+        gatewayPort: orleans.GetValue("GatewayPort", 30000),
+        serviceId: orleans.GetValue("ServiceId", "tracking")!,
+        clusterId: orleans.GetValue("ClusterId", "tracking")!);
+    silo.AddAdoNetGrainStorage("tracking", o =>
+    {
+        o.Invariant = "Npgsql";
+        o.ConnectionString = connectionString;
+    });
+    silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(orleans.GetValue("GrainIdleMinutes", 10)));
+});
+
+await builder.Build().RunAsync();
+
+static async Task BootstrapProject(ProjectStore projects, string? apiKey)
+{
+    if (await projects.AnyApiKey()) return;
+    var created = await projects.Create("default", string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim());
+    if (string.IsNullOrWhiteSpace(apiKey))
+        Console.WriteLine($"""
+
+            Created project "default" with API key (shown only this once, keep it):
+
+                {created.ApiKey}
+
+            """);
+    else
+        Console.WriteLine("Created project \"default\" with the API key from TRACKING_BOOTSTRAP_API_KEY.");
+}

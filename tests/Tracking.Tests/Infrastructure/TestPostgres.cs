@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Tracking.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server per test run: the one in TRACKING_TEST_POSTGRES, or a throwaway one started with
+/// scripts/postgres.sh. Every stack gets a database of its own on it.
+/// </summary>
+public static class TestPostgres
+{
+    static readonly Lazy<Task<string>> Server = new(Start);
+    static string? dataDir;
+
+    public static async Task<string> CreateDatabase()
+    {
+        var server = new NpgsqlConnectionStringBuilder(await Server.Value);
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        await using (var admin = NpgsqlDataSource.Create(server.ConnectionString))
+        await using (var command = admin.CreateCommand($"CREATE DATABASE {name}"))
+            await command.ExecuteNonQueryAsync();
+        server.Database = name;
+        return server.ConnectionString;
+    }
+
+    static async Task<string> Start()
+    {
+        var configured = Environment.GetEnvironmentVariable("TRACKING_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+
+        // A parent the postgres user can enter: initdb runs as that user when the tests run as root.
+        var root = Path.Combine(Path.GetTempPath(), $"tracking-tests-{Environment.ProcessId}");
+        Directory.CreateDirectory(root);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+        dataDir = Path.Combine(root, "pg");
+        var output = await Script("start", dataDir, FreePort().ToString());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Script("stop", dataDir).GetAwaiter().GetResult();
+        return output.Trim().Split('\n')[^1];
+    }
+
+    static async Task<string> Script(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "scripts", "postgres.sh"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["TRACKING_PG_FAST"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"postgres.sh {args[0]} failed: {await stderr}");
+        return await stdout;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public static class Repository
+{
+    public static readonly string Root = Find();
+
+    static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Tracking.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Tracking.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Debug or Release: the configuration these tests were built in, and so their hosts.</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using Npgsql;
+using Tracking.Links;
+using Tracking.Projects;
+
+namespace Tracking.Tests.Infrastructure;
+
+/// <summary>
+/// A running Tracking: Silo and Gateway as real processes (as ./run.sh starts them) on a database of their
+/// own, reached over real HTTP. The silo can be killed (SIGKILL) and started again on the same database.
+/// </summary>
+public class TrackingStack : IAsyncLifetime
+{
+    public const string BootstrapKey = "tk_bootstrap_test_key_0123456789";
+
+    readonly int siloPort = TestPostgres.FreePort(), orleansGatewayPort = TestPostgres.FreePort(), httpPort = TestPostgres.FreePort();
+    readonly string logDir = Path.Combine(Path.GetTempPath(), "tracking-test-logs");
+    Process? silo, gateway;
+
+    public string ConnectionString { get; private set; } = "";
+    public NpgsqlDataSource Db { get; private set; } = null!;
+    public Uri BaseUrl => new($"http://127.0.0.1:{httpPort}");
+    public HttpClient Http { get; private set; } = null!;
+
+    protected virtual Dictionary<string, string> SiloSettings() => [];
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabase();
+        Db = NpgsqlDataSource.Create(ConnectionString);
+        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
+        Directory.CreateDirectory(logDir);
+        silo = StartSilo();
+        gateway = Start("Gateway", new()
+        {
+            ["TRACKING_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
+        });
+        await WaitUntilHealthy();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        foreach (var p in new[] { gateway, silo }) Stop(p);
+        await Db.DisposeAsync();
+    }
+
+    /// <summary>kill -9 the silo, start a new one on the same database, and wait until the Gateway reaches it.</summary>
+    public async Task CrashAndRestartSilo()
+    {
+        Stop(silo);
+        silo = StartSilo();
+        await WaitUntilHealthy();
+    }
+
+    public async Task<string> CreateProject(string name = "test") => (await new ProjectStore(Db).Create(name)).ApiKey;
+
+    public HttpClient ClientFor(string apiKey)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>The silo's own signing key, to make links as the silo does.</summary>
+    public async Task<TrackingSignature> Signature()
+    {
+        await using var command = Db.CreateCommand("SELECT value FROM server_secrets WHERE name = 'click_signing_key'");
+        return new TrackingSignature((byte[])(await command.ExecuteScalarAsync())!);
+    }
+
+    public async Task<long> Scalar(string sql, params object[] values)
+    {
+        await using var command = Db.CreateCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    Process StartSilo()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["TRACKING_POSTGRES"] = ConnectionString,
+            ["TRACKING_PUBLIC_BASE_URL"] = BaseUrl.ToString().TrimEnd('/'),
+            ["TRACKING_BOOTSTRAP_API_KEY"] = BootstrapKey,
+            ["Orleans__SiloPort"] = siloPort.ToString(),
+            ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
+        };
+        foreach (var (key, value) in SiloSettings()) env[key] = value;
+        return Start("Silo", env);
+    }
+
+    Process Start(string host, Dictionary<string, string> env)
+    {
+        var dll = Path.Combine(Repository.Root, host, "bin", Repository.Configuration, "net10.0", $"Tracking.{host}.dll");
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var (key, value) in env) start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        var log = new StreamWriter(Path.Combine(logDir, $"{host}-{httpPort}.log"), append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    static void Stop(Process? process)
+    {
+        if (process is null || process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    async Task WaitUntilHealthy()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (silo!.HasExited) throw new InvalidOperationException($"The silo exited; see {logDir}");
+            try
+            {
+                if ((await Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The stack did not become healthy; see {logDir}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<TrackingStack>
+{
+    public const string Name = "stack";
+}
