@@ -5,7 +5,8 @@ using Tracking.Gateway.Endpoints;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls((Environment.GetEnvironmentVariable("TRACKING_URLS") ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';'));
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+    .AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
 builder.UseOrleansClient(client =>
 {

@@ -14,6 +14,7 @@ using Tracking.Projects;
 using Tracking.Silo;
 
 var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 var config = builder.Configuration;
 // The short names the README documents; the standard Section__Key variables work as well.
 config.AddInMemoryCollection(new Dictionary<string, string?>

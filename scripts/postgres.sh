@@ -2,12 +2,11 @@
 # A local PostgreSQL for ./run.sh and the tests, made with the machine's own PostgreSQL binaries.
 #   scripts/postgres.sh start DATA_DIR PORT   init (first time) and start; prints the connection string last
 #   scripts/postgres.sh stop DATA_DIR
+#   scripts/postgres.sh check                  install PostgreSQL when missing
 # TRACKING_PG_FAST=1 turns fsync off: for throwaway test databases only.
 set -euo pipefail
 
-cmd=${1:?usage: postgres.sh start DATA_DIR PORT | stop DATA_DIR}
-data=${2:?data directory}
-port=${3:-55432}
+cmd=${1:?usage: postgres.sh start DATA_DIR PORT | stop DATA_DIR | check}
 
 bindir() {
   local dir
@@ -27,6 +26,11 @@ as_owner() {
 }
 
 bin=$(bindir)
+command -v psql >/dev/null || { echo "psql is missing; install the 'postgresql-client' package." >&2; exit 1; }
+if [ "$cmd" = check ]; then echo "$bin"; exit 0; fi
+
+data=${2:?data directory}
+port=${3:-55432}
 mkdir -p "$data"
 data=$(cd "$data" && pwd)
 

@@ -55,7 +55,7 @@ public sealed class EmailGrain(
             S.Links = rewritten.Links;
         }
 
-        var now = clock.GetUtcNow();
+        var now = Now();
         S.ProjectId = projectId;
         S.CreatedAt = now;
         S.Email = new EmailView(EmailId, draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [], draft.ReplyTo ?? [],
@@ -105,7 +105,7 @@ public sealed class EmailGrain(
 
     async Task Record(string type, string? ip, string? userAgent, string? referer, string? link)
     {
-        var now = clock.GetUtcNow();
+        var now = Now();
         var e = new EmailEvent(Guid.CreateVersion7(now), EmailId, S.ProjectId, type, now,
             ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
         var seq = await events.Append(e);
@@ -160,6 +160,13 @@ public sealed class EmailGrain(
             .Concat(S.LinkClicks.Where(c => !S.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)))
             .ToArray(),
     };
+
+    // PostgreSQL keeps microseconds: a time read back from the event log must equal the one held in memory.
+    DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
 
     static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

@@ -1,0 +1,51 @@
+using System.Net;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests;
+
+/// <summary>A stack of its own: these tests kill its silo.</summary>
+public sealed class CrashableStack : TrackingStack;
+
+public class DurabilityTests(CrashableStack stack) : IClassFixture<CrashableStack>
+{
+    [Fact]
+    public async Task Acknowledged_opens_and_clicks_survive_a_silo_kill()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<html><body><a href=\"https://shop.example/a\">a</a></body></html>");
+        var click = new Uri((await client.GetEmail(id)).ClickLinks()[0]).PathAndQuery;
+
+        var opens = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => stack.Http.GetAsync($"/v1/track/open/{id}")));
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => stack.Http.GetAsync(click)));
+        Assert.All(opens, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(clicks, r => Assert.Equal(HttpStatusCode.Found, r.StatusCode));
+        var before = await client.GetEmail(id);
+
+        // SIGKILL at once: the grain's lazy snapshot has not been written yet.
+        await stack.CrashAndRestartSilo();
+
+        var after = await client.GetEmail(id);
+        Assert.Equal(20, after["open_count"]!.GetValue<int>());
+        Assert.Equal(5, after["click_count"]!.GetValue<int>());
+        Assert.Equal(5, after["links"]![0]!["click_count"]!.GetValue<int>());
+        Assert.Equal(before["opened_at"]!.GetValue<DateTimeOffset>(), after["opened_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(before["clicked_at"]!.GetValue<DateTimeOffset>(), after["clicked_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(25, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1", Guid.Parse(id)));
+
+        // Links still verify after the restart: the signing key is the same.
+        Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync(click)).StatusCode);
+        Assert.Equal(6, (await client.GetEmail(id))["click_count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_email_accepted_before_a_crash_is_there_after_it()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<p>kept</p>");
+        await stack.CrashAndRestartSilo();
+        var email = await client.GetEmail(id);
+        Assert.Contains("kept", email["html"]!.GetValue<string>());
+        await stack.Http.GetAsync($"/v1/track/open/{id}");
+        Assert.Equal(1, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
+    }
+}

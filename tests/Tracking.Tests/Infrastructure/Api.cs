@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tracking.Tests.Infrastructure;
+
+/// <summary>Small conveniences for talking to the public API as a client would.</summary>
+public static class Api
+{
+    public static async Task<HttpResponseMessage> SendEmail(this HttpClient client, object body) =>
+        await client.PostAsJsonAsync("/v1/emails", body);
+
+    /// <summary>Sends a simple tracked email and answers its id.</summary>
+    public static async Task<string> SendTracked(this HttpClient client, string html, object? tracking = null)
+    {
+        var response = await client.SendEmail(new
+        {
+            from = "Acme <news@acme.example>",
+            to = "bob@example.com",
+            subject = "Hello",
+            html,
+            tracking,
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    public static async Task<JsonNode> GetEmail(this HttpClient client, string id)
+    {
+        var response = await client.GetAsync($"/v1/emails/{id}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!;
+    }
+
+    public static async Task<JsonNode> Json(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    /// <summary>The click URLs the rewriter put in an email's HTML, in order.</summary>
+    public static List<string> ClickLinks(this JsonNode email) =>
+        System.Text.RegularExpressions.Regex.Matches(email["html"]!.GetValue<string>(), "href=\"([^\"]*/v1/track/click/[^\"]*)\"")
+            .Select(m => m.Groups[1].Value).ToList();
+}
