@@ -36,7 +36,11 @@ public static class TestPostgres
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         dataDir = Path.Combine(root, "pg");
         var output = await Script("start", dataDir, FreePort().ToString());
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Script("stop", dataDir).GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Script("stop", dataDir).GetAwaiter().GetResult();
+            Directory.Delete(root, recursive: true);
+        };
         return output.Trim().Split('\n')[^1];
     }
 
