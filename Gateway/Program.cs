@@ -31,6 +31,7 @@ app.UseStatusCodePages();
 
 app.MapTracking();
 app.MapEmails();
+app.MapBroadcasts();
 app.MapHealth();
 
 app.Run();

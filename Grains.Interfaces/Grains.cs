@@ -17,6 +17,22 @@ public interface IEmailGrain : IGrainWithGuidKey
     [Alias("RecordClick")] Task<string?> RecordClick(ClickContext click);
 }
 
+/// <summary>A project's view across its emails.</summary>
+[Alias("Tracking.IProjectGrain")]
+public interface IProjectGrain : IGrainWithGuidKey
+{
+    /// <summary>Newest first.</summary>
+    [Alias("ListEmails")] Task<EmailPage> ListEmails(int limit, int offset);
+}
+
+/// <summary>One per broadcast: creates its recipients' emails at once and reports their progress.</summary>
+[Alias("Tracking.IBroadcastGrain")]
+public interface IBroadcastGrain : IGrainWithGuidKey
+{
+    [Alias("Create")] Task<BroadcastCreation> Create(Guid projectId, BroadcastDraft draft);
+    [Alias("Get")] Task<BroadcastView?> Get(Guid projectId);
+}
+
 /// <summary>Maps an API key to its project. A stateless worker: one per silo core, with a small cache.</summary>
 [Alias("Tracking.IApiKeyGrain")]
 public interface IApiKeyGrain : IGrainWithIntegerKey

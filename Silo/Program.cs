@@ -7,6 +7,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Tracking;
+using Tracking.Delivery;
 using Tracking.Emails;
 using Tracking.Events;
 using Tracking.Links;
@@ -25,6 +26,11 @@ config.AddInMemoryCollection(new Dictionary<string, string?>
         ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
     ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
     ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
+    ["Smtp:Host"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_HOST") ?? config["Smtp:Host"],
+    ["Smtp:Port"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PORT") ?? config["Smtp:Port"],
+    ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
+    ["Smtp:Username"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_USERNAME") ?? config["Smtp:Username"],
+    ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
 }.Where(kv => kv.Value is not null));
 
 var connectionString = config.GetConnectionString("Tracking")
@@ -39,11 +45,17 @@ builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions
     .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
         "Tracking:PublicBaseUrl must be an absolute http(s) URL")
     .ValidateOnStart();
+builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
+    .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port")
+    .ValidateOnStart();
 builder.Services.AddSingleton(db);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new TrackingSignature(signingKey));
 builder.Services.AddSingleton<TrackingLinks>();
-builder.Services.AddSingleton<EmailHtmlRewriter>();
+builder.Services.AddSingleton<EmailTracker>();
+builder.Services.AddSingleton<EmailStore>();
+builder.Services.AddSingleton<Outbox>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
 builder.Services.AddSingleton<IpAddressPolicy>();
 builder.Services.AddSingleton<ProjectStore>();
 // Registered before Orleans so that it stops after the silo: in-flight appends drain first.

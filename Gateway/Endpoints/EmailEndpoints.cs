@@ -4,25 +4,59 @@ namespace Tracking.Gateway.Endpoints;
 
 public static class EmailEndpoints
 {
+    public const int MaxBatch = 100;
+
     public static RouteGroupBuilder MapEmails(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/emails").RequireApiKey();
         group.MapPost("/", Send);
+        group.MapPost("/batch", SendBatch);
+        group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         return group;
     }
 
     static async Task<IResult> Send(HttpContext http, IGrainFactory grains)
     {
-        var (draft, problem) = await ReadDraft(http.Request);
+        var (body, problem) = await RequestBody.Read(http.Request);
         if (problem is not null) return problem;
+        var draft = RequestBody.Bind<EmailDraft>(body, out var errors);
+        if (draft is null) return RequestBody.Invalid(errors!, "The email is not valid");
 
-        var id = Guid.NewGuid();
-        var created = await grains.GetGrain<IEmailGrain>(id).Create(AuthenticatedProject.Of(http), draft!);
-        if (created.Errors is { Count: > 0 } errors) return Invalid(errors);
-
+        var created = await grains.GetGrain<IEmailGrain>(Guid.NewGuid()).Create(AuthenticatedProject.Of(http), draft);
+        if (created.Errors is { Count: > 0 }) return RequestBody.Invalid(created.Errors, "The email is not valid");
         var email = created.Email!;
         return TypedResults.Ok(new { email.Id, email.From, email.To, email.CreatedAt });
+    }
+
+    /// <summary>Each item stands alone: valid items are accepted even when others are not.</summary>
+    static async Task<IResult> SendBatch(HttpContext http, IGrainFactory grains)
+    {
+        var (body, problem) = await RequestBody.Read(http.Request);
+        if (problem is not null) return problem;
+        if (body.ValueKind != JsonValueKind.Array)
+            return RequestBody.Invalid(new() { ["body"] = ["must be a JSON array of emails"] }, "The batch is not valid");
+        var items = body.EnumerateArray().ToList();
+        if (items.Count is 0 or > MaxBatch)
+            return RequestBody.Invalid(new() { ["body"] = [$"must hold 1 to {MaxBatch} emails"] }, "The batch is not valid");
+
+        var project = AuthenticatedProject.Of(http);
+        var results = await Task.WhenAll(items.Select(async (item, i) =>
+        {
+            var draft = RequestBody.Bind<EmailDraft>(item, out var errors, $"[{i}]");
+            if (draft is null) return (object)new { Errors = errors };
+            var created = await grains.GetGrain<IEmailGrain>(Guid.NewGuid()).Create(project, draft);
+            return created.Errors is { Count: > 0 } ? new { created.Errors } : new { created.Email!.Id };
+        }));
+        return TypedResults.Ok(new { Data = results });
+    }
+
+    static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    {
+        if (!RequestBody.TryQueryInt(http.Request, "limit", 10, 1, 100, out var limit, out var problem)
+            || !RequestBody.TryQueryInt(http.Request, "offset", 0, 0, int.MaxValue, out var offset, out problem))
+            return problem!;
+        return TypedResults.Ok(await grains.GetGrain<IProjectGrain>(AuthenticatedProject.Of(http)).ListEmails(limit, offset));
     }
 
     static async Task<IResult> Get(string id, HttpContext http, IGrainFactory grains)
@@ -34,37 +68,4 @@ public static class EmailEndpoints
             ? TypedResults.Problem(statusCode: 404, title: "Not Found", detail: $"No email with id '{id}'.")
             : TypedResults.Ok(email);
     }
-
-    /// <summary>Malformed JSON is a 400; JSON of the wrong shape is a 422 naming the field.</summary>
-    static async Task<(EmailDraft?, IResult?)> ReadDraft(HttpRequest request)
-    {
-        if (!request.HasJsonContentType())
-            return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported Media Type", detail: "Send a JSON body with 'Content-Type: application/json'."));
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body);
-        }
-        catch (JsonException ex)
-        {
-            return (null, TypedResults.Problem(statusCode: 400, title: "Malformed JSON", detail: ex.Message));
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, Invalid(new() { ["body"] = ["must be a JSON object"] }));
-            try
-            {
-                return (document.RootElement.Deserialize<EmailDraft>(ApiJson.Options), null);
-            }
-            catch (JsonException ex)
-            {
-                var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-                return (null, Invalid(new() { [field] = ["has the wrong type"] }));
-            }
-        }
-    }
-
-    static IResult Invalid(Dictionary<string, string[]> errors) =>
-        Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The email is not valid");
 }

@@ -1,35 +1,40 @@
-using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Links;
 
 namespace Tracking.Emails;
 
 /// <summary>
-/// One per email. Every open and click is committed to the event log before the call returns; the
-/// grain's counts are then written lazily (a few seconds later, or on deactivation) and rebuilt from the
-/// log on activation, so the hot path costs one group-committed insert and no state write.
+/// One per email. The email itself is a row of <c>emails</c>, loaded on activation. Every open and click
+/// is committed to the event log before the call returns; the grain's counts are then written lazily
+/// (a few seconds later, or on deactivation) and rebuilt from the log on activation, so the hot path
+/// costs one group-committed insert and no state write.
 /// </summary>
 public sealed class EmailGrain(
     [PersistentState("email", "tracking")] IPersistentState<EmailState> state,
+    EmailStore emails,
     IEventLog events,
-    EmailHtmlRewriter rewriter,
+    EmailTracker tracker,
     TrackingSignature signature,
     IpAddressPolicy ipPolicy,
+    Outbox outbox,
     TimeProvider clock,
     ILogger<EmailGrain> log) : Grain, IEmailGrain
 {
     static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
+    EmailRecord? email;
     IGrainTimer? saveTimer;
     bool dirty;
 
     Guid EmailId => this.GetPrimaryKey();
     EmailState S => state.State;
-    bool Exists => state.RecordExists && S.Email is not null;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!Exists) return;
+        email = await emails.Find(EmailId);
+        if (email is null) return;
         foreach (var e in await events.ReadAfter(EmailId, S.LastEventSeq)) Apply(e);
     }
 
@@ -40,43 +45,35 @@ public sealed class EmailGrain(
 
     public async Task<EmailCreation> Create(Guid projectId, EmailDraft draft)
     {
-        if (Exists)
-            return S.ProjectId == projectId ? new(View(), null) : new(null, new() { ["id"] = ["is already taken"] });
+        if (email is not null)
+            return email.ProjectId == projectId ? new(await View(), null) : new(null, new() { ["id"] = ["is already taken"] });
 
         var errors = EmailValidation.Validate(draft);
         if (errors.Count > 0) return new(null, errors);
 
-        var tracking = new TrackedFlags(draft.Tracking?.Open ?? true, draft.Tracking?.Click ?? true);
-        string? html = null;
-        if (!string.IsNullOrEmpty(draft.Html))
-        {
-            var rewritten = rewriter.Rewrite(draft.Html, EmailId, tracking.Open, tracking.Click);
-            html = rewritten.Html;
-            S.Links = rewritten.Links;
-        }
-
-        var now = Now();
-        S.ProjectId = projectId;
-        S.CreatedAt = now;
-        S.Email = new EmailView(EmailId, draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [], draft.ReplyTo ?? [],
-            draft.Subject!, html, string.IsNullOrEmpty(draft.Text) ? null : draft.Text,
-            draft.Headers ?? [], draft.Tags ?? [], tracking, "stored", now, null, null, 0, 0, []);
-        await state.WriteStateAsync();
-        return new(View(), null);
+        var flags = new TrackedFlags(draft.Tracking?.Open ?? true, draft.Tracking?.Click ?? true, draft.Tracking?.ClickText ?? true);
+        var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
+        var record = new EmailRecord(EmailId, projectId, null, Now(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
+            draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
+            draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
+        await emails.Insert(record);
+        email = record;
+        outbox.Wake();
+        return new(await View(), null);
     }
 
-    public Task<EmailView?> Get(Guid projectId) =>
-        Task.FromResult(Exists && S.ProjectId == projectId ? View() : null);
+    public async Task<EmailView?> Get(Guid projectId) =>
+        email is not null && email.ProjectId == projectId ? await View() : null;
 
     public async Task RecordOpen(OpenContext open)
     {
-        if (!Exists || !S.Email!.Tracking.Open) return;
+        if (email is null || !email.Tracking.Open) return;
         await Record(EventTypes.Opened, open.IpAddress, open.UserAgent, referer: null, link: null);
     }
 
     public async Task<string?> RecordClick(ClickContext click)
     {
-        if (!Exists) return null;
+        if (email is null) return null;
         var destination = Authenticate(click);
         if (destination is null) return null;
         try
@@ -96,7 +93,7 @@ public sealed class EmailGrain(
         if (click.Url is null)
         {
             var index = signature.VerifyClick(click.TrackingId, EmailId);
-            return index is { } i && i < S.Links.Count ? S.Links[i] : null;
+            return index is { } i && i < email!.Links.Count ? email.Links[i] : null;
         }
         if (click.Tid is null || click.Signature is null) return null;
         if (!TrackingLinks.IsTrackable(click.Url, out var destination)) return null;
@@ -106,7 +103,7 @@ public sealed class EmailGrain(
     async Task Record(string type, string? ip, string? userAgent, string? referer, string? link)
     {
         var now = Now();
-        var e = new EmailEvent(Guid.CreateVersion7(now), EmailId, S.ProjectId, type, now,
+        var e = new EmailEvent(Guid.CreateVersion7(now), EmailId, email!.ProjectId, type, now,
             ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
         var seq = await events.Append(e);
         Apply(e with { Seq = seq });
@@ -150,18 +147,21 @@ public sealed class EmailGrain(
         await state.WriteStateAsync();
     }
 
-    EmailView View() => S.Email! with
+    async Task<EmailView> View()
     {
-        OpenedAt = S.OpenedAt,
-        ClickedAt = S.ClickedAt,
-        OpenCount = S.OpenCount,
-        ClickCount = S.ClickCount,
-        Links = S.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
-            .Concat(S.LinkClicks.Where(c => !S.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)))
-            .ToArray(),
-    };
+        var e = email!;
+        var delivery = await emails.Delivery(EmailId) ?? new DeliveryStatus(e.Status, 0, null, null, null);
+        var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
+            .Concat(S.LinkClicks.Where(c => !e.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)));
+        var attachments = e.Attachments.Select(a => new AttachmentInfo(a.Filename!, a.ContentType ?? "application/octet-stream",
+            (int)(a.Content!.Length * 3L / 4 - a.Content.TakeLast(2).Count(c => c == '='))));
+        return new EmailView(e.Id, e.From, e.To, e.Cc, e.Bcc, e.ReplyTo, e.Subject, e.Html, e.Text, e.Headers, e.Tags,
+            e.Tracking, delivery.Status, e.CreatedAt, S.OpenedAt, S.ClickedAt, S.OpenCount, S.ClickCount, links.ToArray(),
+            e.BroadcastId, e.MessageId, delivery.Attempts, delivery.LastError, delivery.SmtpResponse, delivery.SentAt,
+            attachments.ToArray());
+    }
 
-    // PostgreSQL keeps microseconds: a time read back from the event log must equal the one held in memory.
+    // PostgreSQL keeps microseconds: a time read back from the database must equal the one held in memory.
     DateTimeOffset Now()
     {
         var now = clock.GetUtcNow();

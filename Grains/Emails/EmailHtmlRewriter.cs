@@ -1,26 +1,25 @@
+using System.Net;
 using AngleSharp.Html.Parser;
 using Tracking.Links;
 
 namespace Tracking.Emails;
-
-/// <summary>The tracked HTML and the destinations its click links point at (by index).</summary>
-public sealed record RewrittenHtml(string Html, List<string> Links);
 
 /// <summary>
 /// Adds the open pixel and rewrites links. AngleSharp decides what is a real link (not inside a comment,
 /// script or attribute) and gives its decoded href; the change itself is spliced into the original text,
 /// so everything else (conditional comments, entities, formatting) stays byte for byte.
 /// </summary>
-public sealed class EmailHtmlRewriter(TrackingLinks links)
+public static class EmailHtmlRewriter
 {
     static readonly HtmlParser Parser = new(new HtmlParserOptions { IsKeepingSourceReferences = true });
 
-    public RewrittenHtml Rewrite(string html, Guid emailId, bool trackOpens, bool trackClicks)
+    /// <param name="pixelUrl">The open pixel's URL, or null for no pixel.</param>
+    /// <param name="clickUrl">The tracking URL for a destination, or null to leave links alone.</param>
+    public static string Rewrite(string html, string? pixelUrl, Func<string, string>? clickUrl)
     {
-        var destinations = new List<string>();
         var edits = new List<(int Start, int Length, string Text)>();
 
-        if (trackClicks)
+        if (clickUrl is not null)
         {
             using var document = Parser.ParseDocument(html);
             var seen = new HashSet<int>();
@@ -33,15 +32,13 @@ public sealed class EmailHtmlRewriter(TrackingLinks links)
                 var tagStart = source.Position.Position - 1;
                 if (!seen.Add(tagStart) || FindHrefValue(html, tagStart) is not var (start, length)) continue;
 
-                var index = destinations.IndexOf(destination);
-                if (index < 0) { index = destinations.Count; destinations.Add(destination); }
-                edits.Add((start, length, $"\"{links.ClickUrl(emailId, index)}\""));
+                edits.Add((start, length, $"\"{WebUtility.HtmlEncode(clickUrl(destination))}\""));
             }
         }
 
-        if (trackOpens)
+        if (pixelUrl is not null)
         {
-            var pixel = $"<img src=\"{links.PixelUrl(emailId)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
+            var pixel = $"<img src=\"{WebUtility.HtmlEncode(pixelUrl)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
             var bodyEnd = html.LastIndexOf("</body", StringComparison.OrdinalIgnoreCase);
             edits.Add((bodyEnd < 0 ? html.Length : bodyEnd, 0, pixel));
         }
@@ -54,7 +51,7 @@ public sealed class EmailHtmlRewriter(TrackingLinks links)
             cursor = start + length;
         }
         result.Append(html, cursor, html.Length - cursor);
-        return new RewrittenHtml(result.ToString(), destinations);
+        return result.ToString();
     }
 
     /// <summary>

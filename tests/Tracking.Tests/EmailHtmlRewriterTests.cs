@@ -8,12 +8,13 @@ public class EmailHtmlRewriterTests
 {
     static readonly Guid EmailId = Guid.Parse("0b6f3c1e-8f0e-4c2a-9d7e-2f1a3b4c5d6e");
     static readonly TrackingSignature Signature = new(new byte[32]);
-    static readonly EmailHtmlRewriter Rewriter = new(new TrackingLinks(
-        Options.Create(new TrackingOptions { PublicBaseUrl = "https://t.example.com/" }), Signature));
+    static readonly TrackingLinks Links = new(Options.Create(new TrackingOptions { PublicBaseUrl = "https://t.example.com/" }), Signature);
+    static readonly EmailTracker Tracker = new(Links);
 
     const string Pixel = "<img src=\"https://t.example.com/v1/track/open/0b6f3c1e-8f0e-4c2a-9d7e-2f1a3b4c5d6e\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
 
-    static RewrittenHtml Rewrite(string html, bool open = true, bool click = true) => Rewriter.Rewrite(html, EmailId, open, click);
+    static TrackedContent Rewrite(string html, bool open = true, bool click = true) =>
+        Tracker.Track(EmailId, html, null, new TrackedFlags(open, click));
 
     static string Click(int index) => $"https://t.example.com/v1/track/click/{Signature.ClickTrackingId(EmailId, index)}";
 
@@ -120,5 +121,47 @@ public class EmailHtmlRewriterTests
         var result = Rewrite(html, open: false, click: false);
         Assert.Equal(html, result.Html);
         Assert.Empty(result.Links);
+    }
+
+    [Theory]
+    [InlineData("See https://a.example/x.", "See {0}.")]
+    [InlineData("(https://a.example/x)", "({0})")]
+    [InlineData("https://a.example/wiki/Foo_(bar), next", "{0}, next")]
+    [InlineData("Go: https://a.example/x?y=1&z=2!", "Go: {0}!")]
+    [InlineData("\"https://a.example/x\"", "\"{0}\"")]
+    [InlineData("<https://a.example/x>", "<{0}>")]
+    public void Urls_in_the_text_part_are_rewritten_without_the_punctuation_around_them(string text, string expected)
+    {
+        var result = Tracker.Track(EmailId, null, text, new TrackedFlags(true, true));
+        Assert.Equal(string.Format(expected, Click(0)), result.Text);
+        Assert.Single(result.Links);
+    }
+
+    [Fact]
+    public void Text_and_html_share_link_indexes_and_click_text_false_leaves_text_alone()
+    {
+        var both = Tracker.Track(EmailId, "<a href=\"https://a.example/\">a</a>", "a: https://a.example/ b: https://b.example/",
+            new TrackedFlags(false, true));
+        Assert.Equal($"a: {Click(0)} b: {Click(1)}", both.Text);
+        Assert.Equal(["https://a.example/", "https://b.example/"], both.Links);
+
+        var htmlOnly = Tracker.Track(EmailId, null, "mailto:x@y.example and https://a.example/", new TrackedFlags(false, true, ClickText: false));
+        Assert.Equal("mailto:x@y.example and https://a.example/", htmlOnly.Text);
+    }
+
+    [Fact]
+    public void A_broadcast_template_renders_each_recipients_pixel_and_signed_links()
+    {
+        var template = Tracker.Template("<a href=\"https://a.example/?p=1&amp;q=2\">a</a></body>", "Visit https://a.example/?p=1&q=2 now",
+            new TrackedFlags(true, true));
+        var recipient = Guid.NewGuid();
+        var (html, text) = template.Render(recipient, "tid-7");
+
+        var link = Links.BroadcastClickUrl(recipient, "https://a.example/?p=1&q=2", "tid-7");
+        Assert.Contains("&sig=", link);
+        Assert.Equal($"<a href=\"{link.Replace("&", "&amp;")}\">a</a><img src=\"{Links.PixelUrl(recipient)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\"></body>", html);
+        Assert.Equal($"Visit {link} now", text);
+        Assert.True(Signature.VerifyBroadcast(recipient, "https://a.example/?p=1&q=2", "tid-7",
+            System.Web.HttpUtility.ParseQueryString(new Uri(link).Query)["sig"]!));
     }
 }

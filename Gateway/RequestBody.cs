@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace Tracking.Gateway;
+
+/// <summary>
+/// Reads a JSON request body. Malformed JSON is a 400; JSON of the wrong shape is a 422 naming the field,
+/// as every other validation error is.
+/// </summary>
+public static class RequestBody
+{
+    public static async Task<(JsonElement Body, IResult? Problem)> Read(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+            return (default, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
+                detail: "Send a JSON body with 'Content-Type: application/json'."));
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException ex)
+        {
+            return (default, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", detail: ex.Message));
+        }
+    }
+
+    /// <summary>Binds a JSON object; on a type mismatch the errors name the field (under <paramref name="prefix"/>).</summary>
+    public static T? Bind<T>(JsonElement element, out Dictionary<string, string[]>? errors, string prefix = "") where T : class
+    {
+        errors = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors = new() { [prefix.Length > 0 ? prefix : "body"] = ["must be a JSON object"] };
+            return null;
+        }
+        try
+        {
+            return element.Deserialize<T>(ApiJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : ex.Path.TrimStart('$', '.');
+            var name = prefix.Length == 0 ? (field.Length == 0 ? "body" : field) : field.Length == 0 ? prefix : $"{prefix}.{field}";
+            errors = new() { [name] = ["has the wrong type"] };
+            return null;
+        }
+    }
+
+    public static IResult Invalid(Dictionary<string, string[]> errors, string title) =>
+        Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: title);
+
+    /// <summary>An optional integer query parameter within bounds, or the 422 that names it.</summary>
+    public static bool TryQueryInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out IResult? problem)
+    {
+        problem = null;
+        value = fallback;
+        if (!request.Query.TryGetValue(name, out var raw)) return true;
+        if (raw.Count == 1 && int.TryParse(raw[0], out value) && value >= min && value <= max) return true;
+        problem = Invalid(new() { [name] = [$"must be a whole number from {min} to {max}"] }, "Invalid query parameter");
+        return false;
+    }
+}

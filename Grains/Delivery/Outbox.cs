@@ -1,0 +1,156 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tracking.Emails;
+
+namespace Tracking.Delivery;
+
+/// <summary>
+/// Drains the outbox (<c>emails</c> rows due for delivery) through the SMTP relay. An email is claimed
+/// with a lease before it is sent and marked sent right after the relay accepts it. A silo that dies in
+/// between leaves the lease to run out and the email is sent again, with the same Message-ID: the only
+/// window for a duplicate is the few milliseconds between the relay's 250 and that status write.
+/// </summary>
+public sealed class Outbox(NpgsqlDataSource db, IOptions<SmtpOptions> options, ILogger<Outbox> log) : BackgroundService
+{
+    const int BatchSize = 20;
+    static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    readonly SmtpOptions smtp = options.Value;
+    readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>What a newly accepted email starts as: queued for the relay, or only stored when there is none.</summary>
+    public string InitialStatus => smtp.Enabled ? EmailStatuses.Queued : EmailStatuses.Stored;
+
+    /// <summary>Something was queued: look now rather than at the next poll.</summary>
+    public void Wake()
+    {
+        if (wake.CurrentCount == 0) try { wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!smtp.Enabled)
+        {
+            log.LogInformation("No SMTP relay configured (TRACKING_SMTP_HOST): emails are stored, not sent.");
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var due = await Claim(stoppingToken);
+                if (due.Count > 0) await Deliver(due, stoppingToken);
+                else await wake.WaitAsync(IdlePoll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Outbox pass failed");
+                await Task.Delay(IdlePoll, stoppingToken).ContinueWith(_ => { });
+            }
+        }
+    }
+
+    async Task<List<EmailRecord>> Claim(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            UPDATE emails e SET status = 'sending', attempts = e.attempts + 1,
+                                locked_until = now() + make_interval(secs => $2)
+            FROM (SELECT id FROM emails
+                  WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
+                    AND (locked_until IS NULL OR locked_until < now())
+                  ORDER BY next_attempt_at LIMIT $1
+                  FOR UPDATE SKIP LOCKED) due
+            WHERE e.id = due.id
+            RETURNING {string.Join(", ", EmailStore.SelectColumns.Split(',').Select(c => "e." + c.Trim()))}
+            """);
+        command.Parameters.Add(new() { Value = BatchSize });
+        command.Parameters.Add(new() { Value = smtp.LeaseSeconds });
+        var due = new List<EmailRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) due.Add(EmailStore.Read(reader));
+        return due;
+    }
+
+    async Task Deliver(List<EmailRecord> due, CancellationToken ct)
+    {
+        using var client = new SmtpClient { Timeout = (int)(smtp.TimeoutSeconds * 1000) };
+        foreach (var email in due)
+        {
+            try
+            {
+                if (!client.IsConnected) await Connect(client, ct);
+                var reply = await client.SendAsync(EmailMessage.Build(email), ct);
+                await MarkSent(email.Id, $"250 {reply}".Trim());
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                var (permanent, reason) = Classify(ex);
+                log.LogWarning("Delivery of {EmailId} failed ({Kind}): {Reason}", email.Id, permanent ? "permanent" : "temporary", reason);
+                if (permanent) await MarkFailed(email.Id, reason);
+                else await Retry(email.Id, reason);
+                // After a failure the session may be in any state: start the next message on a fresh one.
+                if (client.IsConnected) try { await client.DisconnectAsync(true, ct); } catch { }
+            }
+        }
+        if (client.IsConnected) try { await client.DisconnectAsync(true, ct); } catch { }
+    }
+
+    async Task Connect(SmtpClient client, CancellationToken ct)
+    {
+        var security = smtp.Security switch
+        {
+            SmtpSecurity.None => SecureSocketOptions.None,
+            SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+            SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.Auto,
+        };
+        await client.ConnectAsync(smtp.Host, smtp.Port, security, ct);
+        if (!string.IsNullOrEmpty(smtp.Username)) await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", ct);
+    }
+
+    /// <summary>5xx replies are final; 4xx replies and connection trouble are worth another try.</summary>
+    static (bool Permanent, string Reason) Classify(Exception ex) => ex switch
+    {
+        SmtpCommandException c => ((int)c.StatusCode >= 500, $"{(int)c.StatusCode} {c.Message}"),
+        SmtpProtocolException or IOException or SocketException or TimeoutException or ServiceNotConnectedException
+            or AuthenticationException or OperationCanceledException => (false, ex.Message),
+        _ => (true, ex.Message),
+    };
+
+    Task MarkSent(Guid id, string reply) => Execute("""
+        UPDATE emails SET status = 'sent', sent_at = now(), smtp_response = $2, last_error = NULL,
+                          locked_until = NULL, next_attempt_at = NULL
+        WHERE id = $1
+        """, id, reply);
+
+    Task MarkFailed(Guid id, string reason) => Execute("""
+        UPDATE emails SET status = 'failed', last_error = $2, locked_until = NULL, next_attempt_at = NULL WHERE id = $1
+        """, id, reason);
+
+    /// <summary>Exponential backoff with jitter; past the give-up time the email fails with its last reason.</summary>
+    Task Retry(Guid id, string reason) => Execute("""
+        WITH plan AS (
+            SELECT id, created_at + $5 * interval '1 hour' AS give_up,
+                   least($4, $3 * power(2, greatest(attempts - 1, 0))) * interval '1 second' AS delay
+            FROM emails WHERE id = $1)
+        UPDATE emails e SET
+            status = CASE WHEN plan.give_up < now() + plan.delay THEN 'failed' ELSE 'queued' END,
+            next_attempt_at = CASE WHEN plan.give_up < now() + plan.delay THEN NULL
+                                   ELSE now() + plan.delay * (0.5 + random() / 2) END,
+            last_error = $2, locked_until = NULL
+        FROM plan WHERE e.id = plan.id
+        """, id, reason, smtp.RetryBaseSeconds, smtp.RetryMaxSeconds, smtp.GiveUpAfterHours);
+
+    async Task Execute(string sql, params object[] values)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new() { Value = value });
+        await command.ExecuteNonQueryAsync();
+    }
+}
