@@ -48,4 +48,51 @@ public class DurabilityTests(CrashableStack stack) : IClassFixture<CrashableStac
         await stack.Http.GetAsync($"/v1/track/open/{id}");
         Assert.Equal(1, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task Mail_queued_when_the_silo_dies_is_delivered_once_after_restart()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        stack.Relay.ReplyToAll = 451;
+        var attemptsBefore = stack.Relay.Attempts;
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await (await client.SendEmail(new { from = "a@acme.example", to = $"r{i}@example.com", subject = $"{i}", text = "x" }))
+                .Json())["id"]!.GetValue<string>());
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Relay.Attempts >= attemptsBefore + ids.Count), "every email was tried");
+
+        await stack.CrashAndRestartSilo();
+        stack.Relay.ReplyToAll = null;
+
+        await TrackingStack.Eventually(async () =>
+        {
+            foreach (var id in ids)
+                if ((await client.GetEmail(id))["status"]!.GetValue<string>() != "sent") return false;
+            return true;
+        }, "every email is sent");
+        Assert.All(ids, id => Assert.Single(stack.Relay.For(id)));
+    }
+}
+
+/// <summary>No relay configured: emails are accepted and kept, not sent.</summary>
+public sealed class StoreOnlyStack : TrackingStack
+{
+    protected override Dictionary<string, string> SiloSettings() => new() { ["TRACKING_SMTP_HOST"] = "" };
+}
+
+public class StoreOnlyTests(StoreOnlyStack stack) : IClassFixture<StoreOnlyStack>
+{
+    [Fact]
+    public async Task Without_a_relay_emails_are_stored_and_still_tracked()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<html><body><a href=\"https://a.example/\">a</a></body></html>");
+        var email = await client.GetEmail(id);
+        Assert.Equal("stored", email["status"]!.GetValue<string>());
+        Assert.Equal(0, email["attempts"]!.GetValue<int>());
+
+        await stack.Http.GetAsync($"/v1/track/open/{id}");
+        Assert.Equal(1, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
+        Assert.Equal("stored", (await client.GetEmail(id))["status"]!.GetValue<string>());
+    }
 }

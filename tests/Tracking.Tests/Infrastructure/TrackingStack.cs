@@ -22,6 +22,8 @@ public class TrackingStack : IAsyncLifetime
     public NpgsqlDataSource Db { get; private set; } = null!;
     public Uri BaseUrl => new($"http://127.0.0.1:{httpPort}");
     public HttpClient Http { get; private set; } = null!;
+    /// <summary>The SMTP relay the silo delivers to.</summary>
+    public TestRelay Relay { get; } = new();
 
     protected virtual Dictionary<string, string> SiloSettings() => [];
 
@@ -31,6 +33,7 @@ public class TrackingStack : IAsyncLifetime
         Db = NpgsqlDataSource.Create(ConnectionString);
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
         Directory.CreateDirectory(logDir);
+        Relay.Start();
         silo = StartSilo();
         gateway = Start("Gateway", new()
         {
@@ -44,6 +47,7 @@ public class TrackingStack : IAsyncLifetime
     {
         Http.Dispose();
         foreach (var p in new[] { gateway, silo }) Stop(p);
+        await Relay.DisposeAsync();
         await Db.DisposeAsync();
     }
 
@@ -71,6 +75,17 @@ public class TrackingStack : IAsyncLifetime
         return new TrackingSignature((byte[])(await command.ExecuteScalarAsync())!);
     }
 
+    /// <summary>Polls until <paramref name="condition"/> holds; fails the test after a generous time.</summary>
+    public static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting until {what}");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<long> Scalar(string sql, params object[] values)
     {
         await using var command = Db.CreateCommand(sql);
@@ -87,6 +102,13 @@ public class TrackingStack : IAsyncLifetime
             ["TRACKING_BOOTSTRAP_API_KEY"] = BootstrapKey,
             ["Orleans__SiloPort"] = siloPort.ToString(),
             ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
+            ["TRACKING_SMTP_HOST"] = "127.0.0.1",
+            ["TRACKING_SMTP_PORT"] = Relay.Port.ToString(),
+            ["TRACKING_SMTP_SECURITY"] = "None",
+            // Short enough for tests to watch retries and leases happen.
+            ["Smtp__RetryBaseSeconds"] = "0.5",
+            ["Smtp__RetryMaxSeconds"] = "2",
+            ["Smtp__LeaseSeconds"] = "3",
         };
         foreach (var (key, value) in SiloSettings()) env[key] = value;
         return Start("Silo", env);
