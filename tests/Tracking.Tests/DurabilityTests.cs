@@ -96,3 +96,28 @@ public class StoreOnlyTests(StoreOnlyStack stack) : IClassFixture<StoreOnlyStack
         Assert.Equal("stored", (await client.GetEmail(id))["status"]!.GetValue<string>());
     }
 }
+
+/// <summary>Gives up on temporary failures after about two seconds.</summary>
+public sealed class ImpatientStack : TrackingStack
+{
+    protected override Dictionary<string, string> SiloSettings() => new() { ["Smtp__GiveUpAfterHours"] = (2.0 / 3600).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}
+
+public class GiveUpTests(ImpatientStack stack) : IClassFixture<ImpatientStack>
+{
+    [Fact]
+    public async Task Temporary_failures_past_the_give_up_time_fail_the_email_with_the_last_reason()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        stack.Relay.Script("always-busy@example.com", Enumerable.Repeat(451, 1000).ToArray());
+        var id = (await (await client.SendEmail(new { from = "a@acme.example", to = "always-busy@example.com", subject = "s", text = "x" }))
+            .Json())["id"]!.GetValue<string>();
+
+        System.Text.Json.Nodes.JsonNode email = null!;
+        await TrackingStack.Eventually(async () => (email = await client.GetEmail(id))["status"]!.GetValue<string>() == "failed",
+            "the email has failed");
+        Assert.Contains("451", email["last_error"]!.GetValue<string>());
+        Assert.True(email["attempts"]!.GetValue<int>() >= 2);
+        Assert.Empty(stack.Relay.For(id));
+    }
+}
