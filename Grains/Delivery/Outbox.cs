@@ -123,28 +123,42 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<SmtpOptions> options, I
         _ => (true, ex.Message),
     };
 
-    Task MarkSent(Guid id, string reply) => Execute("""
-        UPDATE emails SET status = 'sent', sent_at = now(), smtp_response = $2, last_error = NULL,
-                          locked_until = NULL, next_attempt_at = NULL
-        WHERE id = $1
+    // Each outcome and its event (delivered or failed) are one statement: both or neither.
+    const string RecordOutcome = """
+        INSERT INTO email_events (id, email_id, project_id, type, created_at)
+        SELECT gen_random_uuid(), id, project_id, CASE status WHEN 'sent' THEN 'delivered' ELSE 'failed' END, now()
+        FROM outcome WHERE status IN ('sent', 'failed')
+        """;
+
+    Task MarkSent(Guid id, string reply) => Execute($"""
+        WITH outcome AS (
+            UPDATE emails SET status = 'sent', sent_at = now(), smtp_response = $2, last_error = NULL,
+                              locked_until = NULL, next_attempt_at = NULL
+            WHERE id = $1 RETURNING id, project_id, status)
+        {RecordOutcome}
         """, id, reply);
 
-    Task MarkFailed(Guid id, string reason) => Execute("""
-        UPDATE emails SET status = 'failed', last_error = $2, locked_until = NULL, next_attempt_at = NULL WHERE id = $1
+    Task MarkFailed(Guid id, string reason) => Execute($"""
+        WITH outcome AS (
+            UPDATE emails SET status = 'failed', last_error = $2, locked_until = NULL, next_attempt_at = NULL
+            WHERE id = $1 RETURNING id, project_id, status)
+        {RecordOutcome}
         """, id, reason);
 
     /// <summary>Exponential backoff with jitter; past the give-up time the email fails with its last reason.</summary>
-    Task Retry(Guid id, string reason) => Execute("""
+    Task Retry(Guid id, string reason) => Execute($"""
         WITH plan AS (
             SELECT id, created_at + $5 * interval '1 hour' AS give_up,
                    least($4, $3 * power(2, greatest(attempts - 1, 0))) * interval '1 second' AS delay
-            FROM emails WHERE id = $1)
-        UPDATE emails e SET
+            FROM emails WHERE id = $1),
+        retried AS (UPDATE emails e SET
             status = CASE WHEN plan.give_up < now() + plan.delay THEN 'failed' ELSE 'queued' END,
             next_attempt_at = CASE WHEN plan.give_up < now() + plan.delay THEN NULL
                                    ELSE now() + plan.delay * (0.5 + random() / 2) END,
             last_error = $2, locked_until = NULL
         FROM plan WHERE e.id = plan.id
+        RETURNING e.id, e.project_id, e.status), outcome AS (SELECT * FROM retried)
+        {RecordOutcome}
         """, id, reason, smtp.RetryBaseSeconds, smtp.RetryMaxSeconds, smtp.GiveUpAfterHours);
 
     async Task Execute(string sql, params object[] values)

@@ -44,11 +44,13 @@ public sealed class EmailStore(NpgsqlDataSource db)
         headers, tags, attachments, track_open, track_click, links, message_id, status
         """;
 
-    /// <summary>Inserts one email, committed on return.</summary>
+    /// <summary>Inserts one email and its <c>sent</c> event, committed on return.</summary>
     public async Task Insert(EmailRecord email)
     {
         await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         await Copy(connection, [email]);
+        await transaction.CommitAsync();
     }
 
     /// <summary>A broadcast and all its recipients' emails, in one transaction.</summary>
@@ -66,6 +68,17 @@ public sealed class EmailStore(NpgsqlDataSource db)
         }
         await Copy(connection, emails);
         await transaction.CommitAsync();
+    }
+
+    /// <summary>The accepted emails' <c>sent</c> events (email.sent: the API took them), in the caller's transaction.</summary>
+    static async Task RecordAccepted(NpgsqlConnection connection, IReadOnlyList<EmailRecord> emails)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO email_events (id, email_id, project_id, type, created_at)
+            SELECT gen_random_uuid(), id, project_id, 'sent', created_at FROM emails WHERE id = ANY($1)
+            """, connection);
+        command.Parameters.Add(new() { Value = emails.Select(e => e.Id).ToArray() });
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>A broadcast of the project, with how many of its emails stand in each status.</summary>
@@ -124,6 +137,8 @@ public sealed class EmailStore(NpgsqlDataSource db)
             else await writer.WriteNullAsync();
         }
         await writer.CompleteAsync();
+        await writer.DisposeAsync();
+        await RecordAccepted(connection, emails);
 
         static Task WriteText(NpgsqlBinaryImporter w, string? value) =>
             value is null ? w.WriteNullAsync() : w.WriteAsync(value, NpgsqlDbType.Text);

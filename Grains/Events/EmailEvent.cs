@@ -4,6 +4,11 @@ public static class EventTypes
 {
     public const string Opened = "opened";
     public const string Clicked = "clicked";
+    /// <summary>Accepted by the API.</summary>
+    public const string Sent = "sent";
+    /// <summary>Accepted by the SMTP relay.</summary>
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
 }
 
 /// <summary>One row of <c>email_events</c>. <see cref="Seq"/> is assigned by the database on commit.</summary>

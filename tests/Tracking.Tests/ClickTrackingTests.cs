@@ -50,7 +50,7 @@ public class ClickTrackingTests(TrackingStack stack)
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Null(response.Headers.Location);
         }
-        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1", Guid.Parse(id)));
+        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type IN ('opened', 'clicked')", Guid.Parse(id)));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class ClickTrackingTests(TrackingStack stack)
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Null(response.Headers.Location);
         }
-        Assert.Equal(1, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1", id));
+        Assert.Equal(1, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type IN ('opened', 'clicked')", id));
     }
 
     [Fact]

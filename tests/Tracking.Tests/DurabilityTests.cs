@@ -30,7 +30,7 @@ public class DurabilityTests(CrashableStack stack) : IClassFixture<CrashableStac
         Assert.Equal(5, after["links"]![0]!["click_count"]!.GetValue<int>());
         Assert.Equal(before["opened_at"]!.GetValue<DateTimeOffset>(), after["opened_at"]!.GetValue<DateTimeOffset>());
         Assert.Equal(before["clicked_at"]!.GetValue<DateTimeOffset>(), after["clicked_at"]!.GetValue<DateTimeOffset>());
-        Assert.Equal(25, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1", Guid.Parse(id)));
+        Assert.Equal(25, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type IN ('opened', 'clicked')", Guid.Parse(id)));
 
         // Links still verify after the restart: the signing key is the same.
         Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync(click)).StatusCode);

@@ -64,7 +64,7 @@ public class EmailApiTests(TrackingStack stack)
 
         var pixel = await stack.Http.GetAsync($"/v1/track/open/{id}");
         Assert.Equal(HttpStatusCode.OK, pixel.StatusCode);
-        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1", Guid.Parse(id)));
+        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type IN ('opened', 'clicked')", Guid.Parse(id)));
         Assert.Equal(0, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
     }
 

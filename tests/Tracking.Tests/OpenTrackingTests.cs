@@ -49,7 +49,7 @@ public class OpenTrackingTests(TrackingStack stack)
         var email = await client.GetEmail(id);
         Assert.Equal(50, email["open_count"]!.GetValue<int>());
         Assert.Equal(50, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'opened'", Guid.Parse(id)));
-        await using var command = stack.Db.CreateCommand("SELECT min(created_at) FROM email_events WHERE email_id = $1");
+        await using var command = stack.Db.CreateCommand("SELECT min(created_at) FROM email_events WHERE email_id = $1 AND type IN ('opened', 'clicked')");
         command.Parameters.Add(new() { Value = Guid.Parse(id) });
         var first = (DateTime)(await command.ExecuteScalarAsync())!;
         Assert.Equal(new DateTimeOffset(first, TimeSpan.Zero), email["opened_at"]!.GetValue<DateTimeOffset>(), TimeSpan.FromMilliseconds(1));
