@@ -32,6 +32,7 @@ app.UseStatusCodePages();
 app.MapTracking();
 app.MapEmails();
 app.MapBroadcasts();
+app.MapWebhooks();
 app.MapHealth();
 
 app.Run();

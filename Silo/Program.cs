@@ -13,6 +13,7 @@ using Tracking.Events;
 using Tracking.Links;
 using Tracking.Projects;
 using Tracking.Silo;
+using Tracking.Webhooks;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
@@ -26,6 +27,8 @@ config.AddInMemoryCollection(new Dictionary<string, string?>
         ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
     ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
     ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
+    ["Webhooks:AllowHttp"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOW_HTTP") ?? config["Webhooks:AllowHttp"],
+    ["Webhooks:AllowedHosts"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOWED_HOSTS") ?? config["Webhooks:AllowedHosts"],
     ["Smtp:Host"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_HOST") ?? config["Smtp:Host"],
     ["Smtp:Port"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PORT") ?? config["Smtp:Port"],
     ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
@@ -48,6 +51,10 @@ builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions
 builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
     .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port")
     .ValidateOnStart();
+builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+    .Validate(o => { try { return o.RetrySchedule.Length > 0; } catch (FormatException) { return false; } },
+        "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds")
+    .ValidateOnStart();
 builder.Services.AddSingleton(db);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new TrackingSignature(signingKey));
@@ -56,6 +63,10 @@ builder.Services.AddSingleton<EmailTracker>();
 builder.Services.AddSingleton<EmailStore>();
 builder.Services.AddSingleton<Outbox>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
+builder.Services.AddSingleton<WebhookStore>();
+builder.Services.AddSingleton<WebhookUrlPolicy>();
+builder.Services.AddSingleton<WebhookSender>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
 builder.Services.AddSingleton<IpAddressPolicy>();
 builder.Services.AddSingleton<ProjectStore>();
 // Registered before Orleans so that it stops after the silo: in-flight appends drain first.
@@ -76,6 +87,10 @@ builder.UseOrleans(silo =>
         o.Invariant = "Npgsql";
         o.ConnectionString = connectionString;
     });
+    // Memory streams carry event notices to webhook dispatchers: fast, and nothing depends on their
+    // durability (deliveries are rows; the sweep covers lost notices).
+    silo.AddMemoryStreams(EventStreams.Provider);
+    silo.AddMemoryGrainStorage("PubSubStore");
     silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(orleans.GetValue("GrainIdleMinutes", 10)));
 });
 

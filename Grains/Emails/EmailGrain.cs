@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Streams;
 using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Links;
@@ -107,6 +108,10 @@ public sealed class EmailGrain(
             ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
         var seq = await events.Append(e);
         Apply(e with { Seq = seq });
+        // Committed: tell the project's webhook dispatcher. Best effort by design; the sweep catches a lost notice.
+        this.GetStreamProvider(EventStreams.Provider)
+            .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, email!.ProjectId))
+            .OnNextAsync(new EventNotice(e.Id, EmailId)).Ignore();
     }
 
     void Apply(EmailEvent e)

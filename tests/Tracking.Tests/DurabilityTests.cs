@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;
@@ -71,6 +72,40 @@ public class DurabilityTests(CrashableStack stack) : IClassFixture<CrashableStac
             return true;
         }, "every email is sent");
         Assert.All(ids, id => Assert.Single(stack.Relay.For(id)));
+    }
+}
+
+public class WebhookDurabilityTests(CrashableStack stack) : IClassFixture<CrashableStack>
+{
+    [Fact]
+    public async Task Pending_webhook_deliveries_survive_a_silo_kill()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var path = "down/" + Guid.NewGuid().ToString("N");
+        stack.Receiver.Answer(path, _ => 503);
+        var created = await (await client.PostAsJsonAsync("/v1/webhooks",
+            new { url = stack.Receiver.Url(path), events = new[] { "email.opened" } })).Json();
+        var emailId = await client.SendTracked("<p>x</p>");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{emailId}")).StatusCode);
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(path).Count >= 1), "a first attempt was made");
+
+        await stack.CrashAndRestartSilo();
+        stack.Receiver.Answer(path, _ => 200);
+
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(path).Any(r => r.AnsweredWith == 200)), "the webhook is delivered");
+        Assert.Single(stack.Receiver.At(path).Select(r => r.Id).Distinct());
+    }
+
+    [Fact]
+    public async Task An_open_acknowledged_just_before_a_kill_still_reaches_the_webhook()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var path = "kill/" + Guid.NewGuid().ToString("N");
+        await client.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url(path), events = new[] { "email.opened" } });
+        var emailId = await client.SendTracked("<p>x</p>");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{emailId}")).StatusCode);
+        await stack.CrashAndRestartSilo();
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(path).Count >= 1), "the open reaches the webhook");
     }
 }
 

@@ -24,6 +24,8 @@ public class TrackingStack : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     /// <summary>The SMTP relay the silo delivers to.</summary>
     public TestRelay Relay { get; } = new();
+    /// <summary>The HTTP endpoint webhooks are sent to.</summary>
+    public WebhookReceiver Receiver { get; } = new();
 
     protected virtual Dictionary<string, string> SiloSettings() => [];
 
@@ -34,6 +36,7 @@ public class TrackingStack : IAsyncLifetime
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
         Directory.CreateDirectory(logDir);
         Relay.Start();
+        await Receiver.Start();
         silo = StartSilo();
         gateway = Start("Gateway", new()
         {
@@ -48,6 +51,7 @@ public class TrackingStack : IAsyncLifetime
         Http.Dispose();
         foreach (var p in new[] { gateway, silo }) Stop(p);
         await Relay.DisposeAsync();
+        await Receiver.DisposeAsync();
         await Db.DisposeAsync();
     }
 
@@ -109,6 +113,9 @@ public class TrackingStack : IAsyncLifetime
             ["Smtp__RetryBaseSeconds"] = "0.5",
             ["Smtp__RetryMaxSeconds"] = "2",
             ["Smtp__LeaseSeconds"] = "3",
+            ["TRACKING_WEBHOOKS_ALLOW_HTTP"] = "true",
+            ["TRACKING_WEBHOOKS_ALLOWED_HOSTS"] = "127.0.0.1",
+            ["Webhooks__RetryScheduleSeconds"] = "0.3,0.3,0.3,0.3,0.3",
         };
         foreach (var (key, value) in SiloSettings()) env[key] = value;
         return Start("Silo", env);

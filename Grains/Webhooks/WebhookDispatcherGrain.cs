@@ -1,0 +1,25 @@
+using Orleans.Streams;
+using Orleans.Runtime;
+
+namespace Tracking.Webhooks;
+
+/// <summary>
+/// Consumes a project's event stream and turns each event into deliveries at once. The stream is only
+/// the fast path: the deliveries are rows, and the sweep in <see cref="WebhookSender"/> makes the same
+/// rows for any event whose notice was lost (memory streams are not durable).
+/// </summary>
+[ImplicitStreamSubscription(EventStreams.Namespace)]
+public sealed class WebhookDispatcherGrain(WebhookStore store, WebhookSender sender) : Grain, IWebhookDispatcherGrain
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(EventStreams.Provider)
+            .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, this.GetPrimaryKey()));
+        await stream.SubscribeAsync((notice, _) => Dispatch(notice));
+    }
+
+    public async Task Dispatch(EventNotice notice)
+    {
+        if (await store.FanOut(notice.EventId) > 0) sender.Wake();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tracking.Webhooks;
+
+/// <summary>
+/// Makes webhook delivery attempts. Each pass sweeps events into deliveries (the catch-up), claims due
+/// deliveries with a lease, and runs each attempt as its own task: an endpoint that stalls holds only its
+/// own few slots and its lease, never the others'. Deliveries live in PostgreSQL, so a silo that dies
+/// leaves its leases to expire and another pass (here or on another silo) retries them.
+/// </summary>
+public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
+    TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
+{
+    static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250);
+    readonly WebhookOptions settings = options.Value;
+    readonly TimeSpan[] schedule = options.Value.RetrySchedule;
+    readonly SemaphoreSlim wake = new(0, 1);
+    readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        ConnectCallback = policy.Connect,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    }) { Timeout = Timeout.InfiniteTimeSpan };
+    int inFlight;
+
+    TimeSpan AttemptTimeout => TimeSpan.FromSeconds(settings.TimeoutSeconds);
+    TimeSpan DisableAfter => TimeSpan.FromDays(settings.DisableAfterFailingDays);
+
+    /// <summary>New deliveries exist: look now rather than at the next poll.</summary>
+    public void Wake()
+    {
+        if (wake.CurrentCount == 0) try { wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastSweep = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (clock.GetUtcNow() - lastSweep >= SweepEvery)
+                {
+                    lastSweep = clock.GetUtcNow();
+                    await store.Sweep(Settle);
+                }
+                var free = settings.MaxConcurrency - Volatile.Read(ref inFlight);
+                if (free > 0)
+                {
+                    var claimed = await store.Claim(free, settings.PerEndpointConcurrency, AttemptTimeout + TimeSpan.FromSeconds(30));
+                    foreach (var delivery in claimed)
+                    {
+                        Interlocked.Increment(ref inFlight);
+                        _ = Task.Run(() => Attempt(delivery, stoppingToken), CancellationToken.None)
+                            .ContinueWith(_ => { Interlocked.Decrement(ref inFlight); Wake(); }, TaskScheduler.Default);
+                    }
+                    if (claimed.Count == free) continue;
+                }
+                await wake.WaitAsync(IdlePoll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Webhook pass failed");
+                try { await Task.Delay(IdlePoll, stoppingToken); } catch (OperationCanceledException) { }
+            }
+        }
+    }
+
+    async Task Attempt(ClaimedDelivery delivery, CancellationToken stopping)
+    {
+        try
+        {
+            if (delivery.Keys.Length == 0)
+            {
+                await store.AttemptFailed(delivery, null, "The webhook is disabled.", null, null, DisableAfter);
+                return;
+            }
+            var (status, error, retryAfter) = await Post(delivery, stopping);
+            if (status is >= 200 and < 300) await store.Delivered(delivery, status.Value);
+            else if (status == (int)HttpStatusCode.Gone)
+                await store.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
+            else await store.AttemptFailed(delivery, status, error, NextAttempt(delivery.Attempts, retryAfter), null, DisableAfter);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            log.LogError(ex, "Webhook delivery {DeliveryId} could not be recorded", delivery.Id);
+        }
+    }
+
+    async Task<(int? Status, string Error, TimeSpan? RetryAfter)> Post(ClaimedDelivery delivery, CancellationToken stopping)
+    {
+        var id = WebhookSignature.EventId(delivery.EventId);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+        {
+            Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString());
+        request.Headers.Add("webhook-signature", WebhookSignature.Header(delivery.Keys, id, timestamp, delivery.Payload));
+        request.Headers.UserAgent.ParseAdd("Tracking-Webhooks/1.0");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(AttemptTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            TimeSpan? retryAfter = status is 429 or 503 ? response.Headers.RetryAfter switch
+            {
+                { Delta: { } delta } => delta,
+                { Date: { } date } => date - clock.GetUtcNow(),
+                _ => null,
+            } : null;
+            return (status, $"The endpoint answered {status}.", retryAfter);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return (null, $"No answer within {settings.TimeoutSeconds} s.", null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, ex.InnerException is WebhookBlockedException blocked ? blocked.Message : ex.Message, null);
+        }
+    }
+
+    /// <summary>The schedule's delay after this attempt (±10% jitter), or Retry-After when the endpoint asked; null when none are left.</summary>
+    DateTimeOffset? NextAttempt(int attempts, TimeSpan? retryAfter)
+    {
+        if (attempts > schedule.Length) return null;
+        var delay = schedule[attempts - 1] * (0.9 + Random.Shared.NextDouble() * 0.2);
+        if (retryAfter is { } asked && asked > TimeSpan.Zero) delay = asked < TimeSpan.FromDays(1) ? asked : TimeSpan.FromDays(1);
+        return clock.GetUtcNow() + delay;
+    }
+
+    public override void Dispose()
+    {
+        http.Dispose();
+        base.Dispose();
+    }
+}

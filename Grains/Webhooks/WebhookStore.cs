@@ -1,0 +1,267 @@
+using Npgsql;
+
+namespace Tracking.Webhooks;
+
+/// <summary>A delivery claimed for an attempt, with what is needed to make it.</summary>
+public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid EventId, string Payload, string Url, int Attempts, byte[][] Keys);
+
+/// <summary>The <c>webhooks</c> and <c>webhook_deliveries</c> tables.</summary>
+public sealed class WebhookStore(NpgsqlDataSource db)
+{
+    const string ViewColumns = "id, url, events, enabled, created_at, disabled_reason";
+
+    public async Task<(WebhookView View, string Secret)> Create(Guid projectId, string url, string[] events)
+    {
+        var (secret, key) = WebhookSignature.NewSecret();
+        await using var command = Command($"""
+            INSERT INTO webhooks (id, project_id, url, events, secret) VALUES ($1, $2, $3, $4, $5) RETURNING {ViewColumns}
+            """, Guid.CreateVersion7(), projectId, url, events, key);
+        return ((await Views(command)).Single(), secret);
+    }
+
+    public async Task<WebhookView[]> List(Guid projectId) =>
+        await Views(Command($"SELECT {ViewColumns} FROM webhooks WHERE project_id = $1 AND deleted_at IS NULL ORDER BY created_at", projectId));
+
+    public async Task<WebhookView?> Get(Guid projectId, Guid id) =>
+        (await Views(Command($"SELECT {ViewColumns} FROM webhooks WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL", id, projectId)))
+        .SingleOrDefault();
+
+    /// <summary>Changes what is given; turning a webhook back on forgets why it was turned off.</summary>
+    public async Task<WebhookView?> Update(Guid projectId, Guid id, string? url, string[]? events, bool? enabled) =>
+        (await Views(Command($"""
+            UPDATE webhooks SET url = coalesce($3, url), events = coalesce($4, events), enabled = coalesce($5, enabled),
+                disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
+                failing_since = CASE WHEN $5 THEN NULL ELSE failing_since END
+            WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL
+            RETURNING {ViewColumns}
+            """, id, projectId, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value)))
+        .SingleOrDefault();
+
+    /// <summary>Deletes a webhook; its deliveries still pending end as failed.</summary>
+    public async Task<bool> Delete(Guid projectId, Guid id)
+    {
+        await using var command = Command("""
+            WITH gone AS (UPDATE webhooks SET deleted_at = now(), enabled = false
+                          WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING id),
+            ended AS (UPDATE webhook_deliveries SET status = 'failed', last_error = 'The webhook was deleted.', next_attempt_at = NULL
+                      WHERE webhook_id IN (SELECT id FROM gone) AND status IN ('pending', 'sending'))
+            SELECT count(*) FROM gone
+            """, id, projectId);
+        return (long)(await command.ExecuteScalarAsync())! == 1;
+    }
+
+    async Task<bool> Exists(Guid projectId, Guid id)
+    {
+        await using var command = Command("SELECT EXISTS (SELECT 1 FROM webhooks WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL)", id, projectId);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A new secret; the old one keeps signing (as a second signature) for <paramref name="overlap"/>.</summary>
+    public async Task<(WebhookView View, string Secret)?> Rotate(Guid projectId, Guid id, TimeSpan overlap)
+    {
+        var (secret, key) = WebhookSignature.NewSecret();
+        var view = (await Views(Command($"""
+            UPDATE webhooks SET previous_secret = secret, previous_secret_expires_at = now() + $4, secret = $3
+            WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING {ViewColumns}
+            """, id, projectId, key, overlap))).SingleOrDefault();
+        return view is null ? null : (view, secret);
+    }
+
+    public async Task<WebhookDeliveryPage?> Deliveries(Guid projectId, Guid webhookId, int limit, int offset)
+    {
+        if (!await Exists(projectId, webhookId)) return null;
+        await using var command = Command("""
+            SELECT id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at, delivered_at, created_at
+            FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
+            """, webhookId, limit + 1, offset);
+        var rows = new List<WebhookDeliveryView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add(new WebhookDeliveryView(reader.GetGuid(0), WebhookSignature.EventId(reader.GetGuid(1)), reader.GetString(2),
+                reader.GetString(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6), Time(reader, 7), Time(reader, 8), reader.GetFieldValue<DateTimeOffset>(9)));
+        return new WebhookDeliveryPage(rows.Take(limit).ToArray(), limit, offset, rows.Count > limit);
+    }
+
+    /// <summary>Queues a delivery for another attempt now, whatever became of it.</summary>
+    public async Task<bool> Retry(Guid projectId, Guid webhookId, Guid deliveryId)
+    {
+        await using var command = Command("""
+            UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), locked_until = NULL
+            FROM webhooks w
+            WHERE d.id = $3 AND d.webhook_id = $2 AND w.id = d.webhook_id AND w.project_id = $1 AND w.deleted_at IS NULL
+            """, projectId, webhookId, deliveryId);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    // The fan-out of events to the endpoints subscribed to them, with the payload fixed once for all attempts.
+    const string FanOutSql = """
+        INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
+        SELECT gen_random_uuid(), w.id, e.id, 'email.' || e.type,
+            json_build_object(
+                'id', 'evt_' || replace(e.id::text, '-', ''),
+                'type', 'email.' || e.type,
+                'created_at', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                'data', json_strip_nulls(json_build_object(
+                    'email_id', e.email_id,
+                    'broadcast_id', m.broadcast_id,
+                    'from', m.from_address,
+                    'to', to_json(m.to_addresses),
+                    'subject', m.subject,
+                    'tags', m.tags,
+                    'ip_address', e.ip_address,
+                    'user_agent', e.user_agent,
+                    'link', e.link,
+                    'referer', e.referer,
+                    'opened_at', CASE WHEN e.type = 'opened' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
+                    'clicked_at', CASE WHEN e.type = 'clicked' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
+                    'smtp_response', CASE WHEN e.type = 'delivered' THEN m.smtp_response END,
+                    'reason', CASE WHEN e.type = 'failed' THEN m.last_error END))
+            )::text,
+            now()
+        FROM email_events e
+        JOIN emails m ON m.id = e.email_id
+        JOIN webhooks w ON w.project_id = e.project_id AND w.enabled AND w.deleted_at IS NULL
+                       AND ('email.' || e.type) = ANY (w.events) AND e.created_at >= w.created_at
+        WHERE {0}
+        ON CONFLICT (webhook_id, event_id) DO NOTHING
+        """;
+
+    public async Task<int> FanOut(Guid eventId)
+    {
+        await using var command = Command(string.Format(FanOutSql, "e.id = $1"), eventId);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Fans out every event after the sweep's cursor: the catch-up for events no stream notice covered.
+    /// The cursor only passes events older than <paramref name="settle"/>, so an event whose sequence number
+    /// was taken earlier but committed later is still seen; re-seeing one is harmless (one delivery per pair).
+    /// Only one silo sweeps at a time.
+    /// </summary>
+    public async Task<int> Sweep(TimeSpan settle)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        long cursor;
+        await using (var lockRow = new NpgsqlCommand("SELECT last_seq FROM webhook_sweep WHERE id = 1 FOR UPDATE SKIP LOCKED", connection))
+        {
+            if (await lockRow.ExecuteScalarAsync() is not long c) return 0;
+            cursor = c;
+        }
+        int made;
+        await using (var fanOut = new NpgsqlCommand(string.Format(FanOutSql, "e.seq > $1"), connection))
+        {
+            fanOut.Parameters.Add(new() { Value = cursor });
+            made = await fanOut.ExecuteNonQueryAsync();
+        }
+        await using (var advance = new NpgsqlCommand("""
+            UPDATE webhook_sweep SET last_seq = coalesce(
+                (SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), last_seq)
+            WHERE id = 1
+            """, connection))
+        {
+            advance.Parameters.Add(new() { Value = cursor });
+            advance.Parameters.Add(new() { Value = settle });
+            await advance.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+        return made;
+    }
+
+    /// <summary>
+    /// Claims due deliveries with a lease, at most <paramref name="perEndpoint"/> in flight for any one
+    /// endpoint, so a slow endpoint holds only its own slots.
+    /// </summary>
+    public async Task<List<ClaimedDelivery>> Claim(int max, int perEndpoint, TimeSpan lease)
+    {
+        await using var command = Command("""
+            WITH busy AS (
+                SELECT webhook_id, count(*) AS n FROM webhook_deliveries
+                WHERE status = 'sending' AND locked_until > now() GROUP BY webhook_id
+            ), candidates AS (
+                SELECT d.id, d.next_attempt_at,
+                       row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) + coalesce(b.n, 0) AS slot
+                FROM webhook_deliveries d LEFT JOIN busy b USING (webhook_id)
+                WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= now()
+                  AND (d.locked_until IS NULL OR d.locked_until < now())
+            ), chosen AS (
+                SELECT id FROM candidates WHERE slot <= $2 ORDER BY next_attempt_at LIMIT $1
+            )
+            UPDATE webhook_deliveries d SET status = 'sending', attempts = d.attempts + 1, locked_until = now() + $3
+            FROM chosen, webhooks w
+            WHERE d.id = chosen.id AND w.id = d.webhook_id
+              AND d.status IN ('pending', 'sending') AND (d.locked_until IS NULL OR d.locked_until < now())
+            RETURNING d.id, d.webhook_id, d.event_id, d.payload, w.url, d.attempts, w.enabled AND w.deleted_at IS NULL,
+                      w.secret, CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END
+            """, max, perEndpoint, lease);
+        var claimed = new List<ClaimedDelivery>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var keys = new List<byte[]> { reader.GetFieldValue<byte[]>(7) };
+            if (!reader.IsDBNull(8)) keys.Add(reader.GetFieldValue<byte[]>(8));
+            // A webhook turned off since the delivery was made: the delivery ends without an attempt.
+            claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+                reader.GetString(4), reader.GetInt32(5), reader.GetBoolean(6) ? keys.ToArray() : []));
+        }
+        return claimed;
+    }
+
+    public async Task Delivered(ClaimedDelivery d, int statusCode)
+    {
+        await using var command = Command("""
+            WITH done AS (
+                UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), last_status_code = $2,
+                    last_error = NULL, locked_until = NULL, next_attempt_at = NULL
+                WHERE id = $1 RETURNING webhook_id)
+            UPDATE webhooks SET failing_since = NULL WHERE id IN (SELECT webhook_id FROM done)
+            """, d.Id, statusCode);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// An attempt that did not succeed: retry at <paramref name="retryAt"/>, or fail for good when it is null.
+    /// The endpoint is turned off when told to (410) or when it has failed everything for <paramref name="disableAfter"/>.
+    /// </summary>
+    public async Task AttemptFailed(ClaimedDelivery d, int? statusCode, string error, DateTimeOffset? retryAt,
+        string? disableReason, TimeSpan disableAfter)
+    {
+        await using var command = Command("""
+            WITH attempt AS (
+                UPDATE webhook_deliveries SET last_status_code = $2, last_error = $3, locked_until = NULL,
+                    status = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END, next_attempt_at = $4
+                WHERE id = $1 RETURNING webhook_id)
+            UPDATE webhooks w SET
+                failing_since = coalesce(w.failing_since, now()),
+                enabled = w.enabled AND $5::text IS NULL AND coalesce(w.failing_since, now()) > now() - $6,
+                disabled_reason = coalesce($5, CASE WHEN coalesce(w.failing_since, now()) <= now() - $6
+                    THEN 'Every delivery failed for ' || $6::text || '.' END, w.disabled_reason)
+            WHERE w.id IN (SELECT webhook_id FROM attempt)
+            """, d.Id, (object?)statusCode ?? DBNull.Value, error, (object?)retryAt ?? DBNull.Value,
+            (object?)disableReason ?? DBNull.Value, disableAfter);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    static async Task<WebhookView[]> Views(NpgsqlCommand command)
+    {
+        await using (command)
+        {
+            var views = new List<WebhookView>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                views.Add(new WebhookView(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetBoolean(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            return views.ToArray();
+        }
+    }
+
+    static DateTimeOffset? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+
+    NpgsqlCommand Command(string sql, params object[] values)
+    {
+        var command = db.CreateCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+}

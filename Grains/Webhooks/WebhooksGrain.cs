@@ -1,0 +1,66 @@
+using Orleans.Concurrency;
+
+namespace Tracking.Webhooks;
+
+/// <summary>A project's webhook endpoints. Reentrant: each call is its own statement.</summary>
+[Reentrant]
+public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, WebhookSender sender) : Grain, IWebhooksGrain
+{
+    public static readonly string[] EventTypes = ["email.sent", "email.delivered", "email.failed", "email.opened", "email.clicked"];
+    static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
+
+    Guid ProjectId => this.GetPrimaryKey();
+
+    public async Task<WebhookResult> Create(WebhookDraft draft)
+    {
+        var errors = await Validate(draft, creating: true);
+        if (errors.Count > 0) return new(null, Errors: errors);
+        var (view, secret) = await store.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
+        return new(view, secret);
+    }
+
+    public Task<WebhookView[]> List() => store.List(ProjectId);
+
+    public Task<WebhookView?> Get(Guid webhookId) => store.Get(ProjectId, webhookId);
+
+    public async Task<WebhookResult?> Update(Guid webhookId, WebhookDraft patch)
+    {
+        if (await store.Get(ProjectId, webhookId) is null) return null;
+        var errors = await Validate(patch, creating: false);
+        if (errors.Count > 0) return new(null, Errors: errors);
+        var view = await store.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled);
+        return view is null ? null : new(view);
+    }
+
+    public Task<bool> Delete(Guid webhookId) => store.Delete(ProjectId, webhookId);
+
+    public async Task<WebhookResult?> RotateSecret(Guid webhookId) =>
+        await store.Rotate(ProjectId, webhookId, RotationOverlap) is { } rotated ? new(rotated.View, rotated.Secret) : null;
+
+    public Task<WebhookDeliveryPage?> Deliveries(Guid webhookId, int limit, int offset) => store.Deliveries(ProjectId, webhookId, limit, offset);
+
+    public async Task<bool> Retry(Guid webhookId, Guid deliveryId)
+    {
+        if (!await store.Retry(ProjectId, webhookId, deliveryId)) return false;
+        sender.Wake();
+        return true;
+    }
+
+    async Task<Dictionary<string, string[]>> Validate(WebhookDraft draft, bool creating)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (creating || draft.Url is not null)
+        {
+            if (string.IsNullOrWhiteSpace(draft.Url)) errors["url"] = ["is required"];
+            else if (await policy.Check(draft.Url.Trim()) is { } problem) errors["url"] = [problem];
+        }
+        if (creating || draft.Events is not null)
+        {
+            if (draft.Events is null || draft.Events.Length == 0) errors["events"] = [$"must list one or more of {string.Join(", ", EventTypes)}"];
+            else
+                for (var i = 0; i < draft.Events.Length; i++)
+                    if (!EventTypes.Contains(draft.Events[i])) errors[$"events[{i}]"] = [$"must be one of {string.Join(", ", EventTypes)}"];
+        }
+        return errors;
+    }
+}
