@@ -132,10 +132,17 @@ public class StoreOnlyTests(StoreOnlyStack stack) : IClassFixture<StoreOnlyStack
     }
 }
 
-/// <summary>Gives up on temporary failures after about two seconds.</summary>
+/// <summary>Gives up on failing mail after about two seconds, and on failing webhook endpoints after about one.</summary>
 public sealed class ImpatientStack : TrackingStack
 {
-    protected override Dictionary<string, string> SiloSettings() => new() { ["Smtp__GiveUpAfterHours"] = (2.0 / 3600).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override Dictionary<string, string> SiloSettings() => new()
+    {
+        ["Smtp__GiveUpAfterHours"] = Invariant(2.0 / 3600),
+        ["Webhooks__DisableAfterFailingDays"] = Invariant(1.0 / 86400),
+        ["Webhooks__RetryScheduleSeconds"] = "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5",
+    };
 }
 
 public class GiveUpTests(ImpatientStack stack) : IClassFixture<ImpatientStack>
@@ -154,5 +161,23 @@ public class GiveUpTests(ImpatientStack stack) : IClassFixture<ImpatientStack>
         Assert.Contains("451", email["last_error"]!.GetValue<string>());
         Assert.True(email["attempts"]!.GetValue<int>() >= 2);
         Assert.Empty(stack.Relay.For(id));
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_fails_everything_for_the_set_time_is_turned_off()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var path = "broken/" + Guid.NewGuid().ToString("N");
+        stack.Receiver.Answer(path, _ => 500);
+        var hook = await (await client.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url(path), events = new[] { "email.opened" } })).Json();
+        var webhookId = hook["id"]!.GetValue<string>();
+        var emailId = await client.SendTracked("<p>x</p>");
+        await stack.Http.GetAsync($"/v1/track/open/{emailId}");
+
+        System.Text.Json.Nodes.JsonNode webhook = null!;
+        await TrackingStack.Eventually(async () =>
+            !(webhook = await (await client.GetAsync($"/v1/webhooks/{webhookId}")).Json())["enabled"]!.GetValue<bool>(), "the endpoint is turned off");
+        Assert.Contains("failed", webhook["disabled_reason"]!.GetValue<string>());
+        Assert.True(stack.Receiver.At(path).Count >= 2);
     }
 }
