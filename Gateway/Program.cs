@@ -33,6 +33,7 @@ app.MapTracking();
 app.MapEmails();
 app.MapBroadcasts();
 app.MapWebhooks();
+app.MapAnalytics();
 app.MapHealth();
 
 app.Run();

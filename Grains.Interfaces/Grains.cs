@@ -23,6 +23,9 @@ public interface IProjectGrain : IGrainWithGuidKey
 {
     /// <summary>Newest first.</summary>
     [Alias("ListEmails")] Task<EmailPage> ListEmails(int limit, int offset);
+
+    /// <summary>Null when the cursor is not one this API gave out.</summary>
+    [Alias("ListEvents")] Task<EventPage?> ListEvents(EventQuery query);
 }
 
 /// <summary>One per broadcast: creates its recipients' emails at once and reports their progress.</summary>

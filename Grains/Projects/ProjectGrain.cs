@@ -1,11 +1,61 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using Orleans.Concurrency;
+using Tracking.Analytics;
 using Tracking.Emails;
 
 namespace Tracking.Projects;
 
-/// <summary>A project's reads across its emails. Reentrant: the reads are independent.</summary>
+/// <summary>A project's reads across its emails and events. Reentrant: the reads are independent.</summary>
 [Reentrant]
-public sealed class ProjectGrain(EmailStore emails) : Grain, IProjectGrain
+public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProvider clock) : Grain, IProjectGrain
 {
-    public Task<EmailPage> ListEmails(int limit, int offset) => emails.List(this.GetPrimaryKey(), limit, offset);
+    Guid ProjectId => this.GetPrimaryKey();
+
+    public Task<EmailPage> ListEmails(int limit, int offset) => emails.List(ProjectId, limit, offset);
+
+    /// <summary>
+    /// The window is whole hours: the current one and those before it, <c>days</c> × 24 in all, as the
+    /// metrics count them, so the total comes from the metrics' hourly counts instead of a count over the log.
+    /// </summary>
+    public async Task<EventPage?> ListEvents(EventQuery query)
+    {
+        long? before = null;
+        if (query.Cursor is not null)
+        {
+            if (DecodeCursor(query.Cursor) is not { } seq) return null;
+            before = seq;
+        }
+        var fromHour = ProjectMetricsGrain.Hour(clock.GetUtcNow()) - query.Days * 24 + 1;
+        var from = DateTimeOffset.FromUnixTimeSeconds(fromHour * 3600);
+
+        var pageTask = events.Page(ProjectId, from, query.EmailId, query.EventType, query.Limit, before is null ? query.Offset : 0, before);
+        var total = query.EmailId is { } emailId
+            ? await events.CountForEmail(ProjectId, emailId, from, query.EventType)
+            : await GrainFactory.GetGrain<IProjectMetricsGrain>(ProjectId).EventCount(fromHour, query.EventType);
+        var (rows, hasMore) = await pageTask;
+        return new EventPage(rows.Select(r => r.Item).ToArray(), total, query.Limit, before is null ? query.Offset : 0, hasMore,
+            hasMore ? EncodeCursor(rows[^1].Seq) : null);
+    }
+
+    static string EncodeCursor(long seq)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, seq);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    static long? DecodeCursor(string cursor)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        try
+        {
+            return cursor.Length == 11 && Base64Url.TryDecodeFromChars(cursor, bytes, out var n) && n == 8
+                && BinaryPrimitives.ReadInt64BigEndian(bytes) is var seq and > 0 ? seq : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

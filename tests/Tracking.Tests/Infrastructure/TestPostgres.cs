@@ -58,11 +58,30 @@ public static class TestPostgres
         return await stdout;
     }
 
+    // Below Linux's ephemeral range (32768+), so a port handed out here is not taken meanwhile by some
+    // outgoing connection; each port is handed out once per run.
+    const int FirstPort = 20000, PortCount = 12000;
+    static int nextPort = FirstPort + Environment.ProcessId % 100 * 100;
+    static readonly Lock PortLock = new();
+
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (PortLock)
+        {
+            for (var tries = 0; tries < PortCount; tries++)
+            {
+                var port = nextPort;
+                nextPort = FirstPort + (nextPort - FirstPort + 1) % PortCount;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException) { }
+            }
+            throw new InvalidOperationException("No free port for the test hosts");
+        }
     }
 }
 
