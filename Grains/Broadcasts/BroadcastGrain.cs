@@ -18,10 +18,9 @@ public sealed class BroadcastGrain(EmailTracker tracker, EmailStore emails, Outb
         var errors = EmailValidation.Validate(draft);
         if (errors.Count > 0) return new(null, null, errors);
 
-        var flags = new TrackedFlags(draft.Tracking?.Open ?? true, draft.Tracking?.Click ?? true, draft.Tracking?.ClickText ?? true);
+        var flags = EmailTracker.Flags(draft.Tracking);
         var template = tracker.Template(draft.Html, draft.Text, flags);
-        var now = clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % 10));
+        var now = clock.GetDatabaseNow();
         var from = draft.From!.Trim();
 
         var records = new List<EmailRecord>(draft.Recipients!.Length);

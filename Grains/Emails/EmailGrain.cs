@@ -52,9 +52,9 @@ public sealed class EmailGrain(
         var errors = EmailValidation.Validate(draft);
         if (errors.Count > 0) return new(null, errors);
 
-        var flags = new TrackedFlags(draft.Tracking?.Open ?? true, draft.Tracking?.Click ?? true, draft.Tracking?.ClickText ?? true);
+        var flags = EmailTracker.Flags(draft.Tracking);
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
-        var record = new EmailRecord(EmailId, projectId, null, Now(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
+        var record = new EmailRecord(EmailId, projectId, null, clock.GetDatabaseNow(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
             draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
         await emails.Insert(record);
@@ -103,7 +103,7 @@ public sealed class EmailGrain(
 
     async Task Record(string type, string? ip, string? userAgent, string? referer, string? link)
     {
-        var now = Now();
+        var now = clock.GetDatabaseNow();
         var e = new EmailEvent(Guid.CreateVersion7(now), EmailId, email!.ProjectId, type, now,
             ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
         var seq = await events.Append(e);
@@ -164,13 +164,6 @@ public sealed class EmailGrain(
             e.Tracking, delivery.Status, e.CreatedAt, S.OpenedAt, S.ClickedAt, S.OpenCount, S.ClickCount, links.ToArray(),
             e.BroadcastId, e.MessageId, delivery.Attempts, delivery.LastError, delivery.SmtpResponse, delivery.SentAt,
             attachments.ToArray());
-    }
-
-    // PostgreSQL keeps microseconds: a time read back from the database must equal the one held in memory.
-    DateTimeOffset Now()
-    {
-        var now = clock.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % 10));
     }
 
     static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

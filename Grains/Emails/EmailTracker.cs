@@ -10,6 +10,9 @@ public sealed record TrackedContent(string? Html, string? Text, List<string> Lin
 /// <summary>Applies an email's tracking settings to its html and text parts.</summary>
 public sealed class EmailTracker(TrackingLinks links)
 {
+    /// <summary>What the client asked for; everything is tracked unless turned off.</summary>
+    public static TrackedFlags Flags(TrackingSettings? asked) => new(asked?.Open ?? true, asked?.Click ?? true, asked?.ClickText ?? true);
+
     public TrackedContent Track(Guid emailId, string? html, string? text, TrackedFlags flags)
     {
         var destinations = new List<string>();
