@@ -37,8 +37,8 @@ config.AddInMemoryCollection(new Dictionary<string, string?>
     ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
 }.Where(kv => kv.Value is not null));
 
-var connectionString = config.GetConnectionString("Tracking")
-    ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string.");
+var connectionString = DatabaseConnection.Tune(config.GetConnectionString("Tracking")
+    ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string."));
 var db = NpgsqlDataSource.Create(connectionString);
 using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
     await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"));
@@ -67,6 +67,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
 builder.Services.AddSingleton<EventReader>();
 builder.Services.AddSingleton<WebhookStore>();
 builder.Services.AddSingleton<WebhookUrlPolicy>();
+builder.Services.AddSingleton<WebhookSubscriptions>();
 builder.Services.AddSingleton<WebhookSender>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
 builder.Services.AddSingleton<IpAddressPolicy>();

@@ -4,6 +4,7 @@ using Orleans.Streams;
 using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Links;
+using Tracking.Webhooks;
 
 namespace Tracking.Emails;
 
@@ -21,11 +22,12 @@ public sealed class EmailGrain(
     TrackingSignature signature,
     IpAddressPolicy ipPolicy,
     Outbox outbox,
+    WebhookSubscriptions subscriptions,
     TimeProvider clock,
     ILogger<EmailGrain> log) : Grain, IEmailGrain
 {
     static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
-    EmailRecord? email;
+    EmailTracking? email;
     IGrainTimer? saveTimer;
     bool dirty;
 
@@ -34,9 +36,13 @@ public sealed class EmailGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        email = await emails.Find(EmailId);
+        // Both reads at once: an activation costs one round trip's wait, not two.
+        var tracking = emails.FindTracking(EmailId);
+        var later = events.ReadAfter(EmailId, S.LastEventSeq);
+        email = await tracking;
+        var missed = await later;
         if (email is null) return;
-        foreach (var e in await events.ReadAfter(EmailId, S.LastEventSeq)) Apply(e);
+        foreach (var e in missed) Apply(e);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -58,7 +64,7 @@ public sealed class EmailGrain(
             draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
         await emails.Insert(record);
-        email = record;
+        email = new EmailTracking(projectId, flags, content.Links);
         outbox.Wake();
         return new(await View(), null);
     }
@@ -108,10 +114,12 @@ public sealed class EmailGrain(
             ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
         var seq = await events.Append(e);
         Apply(e with { Seq = seq });
-        // Committed: tell the project's webhook dispatcher. Best effort by design; the sweep catches a lost notice.
-        this.GetStreamProvider(EventStreams.Provider)
-            .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, email!.ProjectId))
-            .OnNextAsync(new EventNotice(e.Id, EmailId)).Ignore();
+        // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
+        // design; the sweep finds any event without a notice.
+        if (subscriptions.Wants(email!.ProjectId, "email." + type))
+            this.GetStreamProvider(EventStreams.Provider)
+                .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, email.ProjectId))
+                .OnNextAsync(new EventNotice(e.Id, EmailId)).Ignore();
     }
 
     void Apply(EmailEvent e)
@@ -154,7 +162,7 @@ public sealed class EmailGrain(
 
     async Task<EmailView> View()
     {
-        var e = email!;
+        var e = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
         var delivery = await emails.Delivery(EmailId) ?? new DeliveryStatus(e.Status, 0, null, null, null);
         var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
             .Concat(S.LinkClicks.Where(c => !e.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)));

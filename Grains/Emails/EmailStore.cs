@@ -26,6 +26,9 @@ public sealed record EmailRecord(
     string MessageId,
     string Status);
 
+/// <summary>What the hot path needs of an email: whose it is, what to track, where its links go.</summary>
+public sealed record EmailTracking(Guid ProjectId, TrackedFlags Tracking, List<string> Links);
+
 /// <summary>Where an email's delivery stands.</summary>
 public sealed record DeliveryStatus(string Status, int Attempts, string? LastError, string? SmtpResponse, DateTimeOffset? SentAt);
 
@@ -150,6 +153,17 @@ public sealed class EmailStore(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? Read(reader) : null;
+    }
+
+    /// <summary>The few columns an email grain needs to serve opens and clicks (not the content).</summary>
+    public async Task<EmailTracking?> FindTracking(Guid id)
+    {
+        await using var command = db.CreateCommand("SELECT project_id, track_open, track_click, links FROM emails WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new EmailTracking(reader.GetGuid(0), new TrackedFlags(reader.GetBoolean(1), reader.GetBoolean(2)), [.. reader.GetFieldValue<string[]>(3)])
+            : null;
     }
 
     public async Task<DeliveryStatus?> Delivery(Guid id)

@@ -4,7 +4,8 @@ namespace Tracking.Webhooks;
 
 /// <summary>A project's webhook endpoints. Reentrant: each call is its own statement.</summary>
 [Reentrant]
-public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, WebhookSender sender) : Grain, IWebhooksGrain
+public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, WebhookSender sender, WebhookSubscriptions subscriptions)
+    : Grain, IWebhooksGrain
 {
     public static readonly string[] EventTypes = ["email.sent", "email.delivered", "email.failed", "email.opened", "email.clicked"];
     static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
@@ -16,6 +17,7 @@ public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, W
         var errors = await Validate(draft, creating: true);
         if (errors.Count > 0) return new(null, Errors: errors);
         var (view, secret) = await store.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
+        subscriptions.Changed();
         return new(view, secret);
     }
 
@@ -29,10 +31,16 @@ public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, W
         var errors = await Validate(patch, creating: false);
         if (errors.Count > 0) return new(null, Errors: errors);
         var view = await store.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled);
+        subscriptions.Changed();
         return view is null ? null : new(view);
     }
 
-    public Task<bool> Delete(Guid webhookId) => store.Delete(ProjectId, webhookId);
+    public async Task<bool> Delete(Guid webhookId)
+    {
+        var deleted = await store.Delete(ProjectId, webhookId);
+        subscriptions.Changed();
+        return deleted;
+    }
 
     public async Task<WebhookResult?> RotateSecret(Guid webhookId) =>
         await store.Rotate(ProjectId, webhookId, RotationOverlap) is { } rotated ? new(rotated.View, rotated.Secret) : null;

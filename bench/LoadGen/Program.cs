@@ -1,0 +1,36 @@
+// Usage: LoadGen <connection string> <emails> <out dir>
+// Writes <emails> tracked emails of the "default" project (one broadcast, one transaction) and the files
+// pixel-paths.txt and click-paths.txt, one request path per email, with click ids signed by the silo's key.
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tracking;
+using Tracking.Emails;
+using Tracking.Links;
+
+var (connectionString, count, outDir) = (args[0], int.Parse(args[1]), args[2]);
+await using var db = NpgsqlDataSource.Create(connectionString);
+
+await using var keyQuery = db.CreateCommand("SELECT value FROM server_secrets WHERE name = 'click_signing_key'");
+var signature = new TrackingSignature((byte[])(await keyQuery.ExecuteScalarAsync())!);
+await using var projectQuery = db.CreateCommand("SELECT id FROM projects WHERE name = 'default'");
+var projectId = (Guid)(await projectQuery.ExecuteScalarAsync())!;
+
+var tracker = new EmailTracker(new TrackingLinks(Options.Create(new TrackingOptions { PublicBaseUrl = "http://127.0.0.1" }), signature));
+var flags = new TrackedFlags(true, true);
+var now = TimeProvider.System.GetDatabaseNow();
+var records = new List<EmailRecord>(count);
+var pixels = new List<string>(count);
+var clicks = new List<string>(count);
+for (var i = 0; i < count; i++)
+{
+    var id = Guid.NewGuid();
+    var content = tracker.Track(id, $"<html><body><a href=\"https://shop.example/item/{i % 500}\">item</a></body></html>", null, flags);
+    records.Add(new EmailRecord(id, projectId, null, now, "news@acme.example", [$"r{i}@example.com"], [], [], [], "Bench",
+        content.Html, null, [], [], [], flags, content.Links, $"{id:N}@acme.example", EmailStatuses.Stored));
+    pixels.Add($"/v1/track/open/{id}");
+    clicks.Add($"/v1/track/click/{signature.ClickTrackingId(id, 0)}");
+}
+await new EmailStore(db).InsertBroadcast(Guid.NewGuid(), projectId, now, "news@acme.example", "Bench", [], records);
+await File.WriteAllLinesAsync(Path.Combine(outDir, "pixel-paths.txt"), pixels);
+await File.WriteAllLinesAsync(Path.Combine(outDir, "click-paths.txt"), clicks);
+Console.WriteLine($"{count} emails written");

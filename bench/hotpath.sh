@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Hot-path benchmark: in one run, with the same wrk settings, on loopback:
+#   1 nginx empty_gif with an access log, 2 bare Kestrel serving the same GIF,
+#   3 our pixel over distinct emails (durable: committed before the answer), 4 our click redirect likewise.
+# Prints requests/s and latency per connection count, the ratios 3/2, 4/2 and 3/1, and checks that the
+# events in PostgreSQL equal the 200/302 answers wrk counted.
+#   bench/hotpath.sh [emails]      (BENCH_SECONDS per run, default 10; BENCH_CONNECTIONS, default "16 64 256")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+emails=${1:-100000}
+duration=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-16 64 256}
+for tool in wrk nginx; do
+  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool; }
+done
+
+dotnet build Tracking.sln -c Release -v quiet -nologo >/dev/null
+dotnet build bench/BareKestrel -c Release -v quiet -nologo >/dev/null
+dotnet build bench/LoadGen -c Release -v quiet -nologo >/dev/null
+
+work=$(mktemp -d /tmp/tracking-hotpath-XXXX); chmod 755 "$work"; mkdir -p "$work/tmp"
+# A durable database: fsync stays on.
+export TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 56433 | tail -n 1)
+export TRACKING_URLS=http://127.0.0.1:18081 Orleans__SiloPort=21112 Orleans__GatewayPort=23001
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$work/silo.log" 2>&1 & pids+=($!)
+dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll >"$work/gateway.log" 2>&1 & pids+=($!)
+dotnet bench/BareKestrel/bin/Release/net10.0/BareKestrel.dll --urls http://127.0.0.1:18082 >"$work/bare.log" 2>&1 & pids+=($!)
+sed -e "s#PREFIX#$work#g" -e "s#PORT#18083#g" bench/nginx.conf >"$work/nginx.conf"
+nginx -p "$work" -c "$work/nginx.conf" & pids+=($!)
+until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
+until curl -sf http://127.0.0.1:18082/v1/track/open/x >/dev/null; do sleep 0.2; done
+
+dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
+pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 56433 -U tracking -d tracking -qAt -c "$1"; }
+events() { pg "SELECT count(*) FROM email_events WHERE type IN ('opened', 'clicked')"; }
+
+run() { # name base-url paths-file connections
+  BENCH_PATHS=$3 wrk -t2 -c"$4" -d"${duration}s" -s bench/paths.lua "$2/v1/track/open/x" | grep RESULT
+}
+field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+echo "--- $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $emails emails, ${duration}s per run, wrk -t2"
+printf "%-6s %-8s %10s %9s %9s %9s %14s\n" conns target req/s p50_ms p99_ms max_ms "ok/events"
+failed=0
+for c in $connections; do
+  declare -A rps=()
+  for target in nginx bare pixel click; do
+    case $target in
+      nginx) line=$(run nginx http://127.0.0.1:18083 "" "$c") ;;
+      bare)  line=$(run bare http://127.0.0.1:18082 "" "$c") ;;
+      pixel) before=$(events); line=$(run pixel "$TRACKING_URLS" "$work/pixel-paths.txt" "$c"); after=$(events) ;;
+      click) before=$(events); line=$(run click "$TRACKING_URLS" "$work/click-paths.txt" "$c"); after=$(events) ;;
+    esac
+    rps[$target]=$(field rps "$line")
+    check=""
+    if [ "$target" = pixel ] || [ "$target" = click ]; then
+      # wrk stops with up to one request per connection in flight: committed, answered, but not counted.
+      ok=$(field ok "$line"); recorded=$((after - before))
+      check="$ok/$recorded"
+      if [ "$recorded" -lt "$ok" ] || [ "$recorded" -gt $((ok + c)) ]; then check="$check MISMATCH"; failed=1; fi
+    fi
+    printf "%-6s %-8s %10s %9s %9s %9s %14s\n" "$c" "$target" "${rps[$target]}" "$(field p50_ms "$line")" \
+      "$(field p99_ms "$line")" "$(field max_ms "$line")" "$check"
+  done
+  echo "       ratios: pixel/bare=$(ratio "${rps[pixel]}" "${rps[bare]}") click/bare=$(ratio "${rps[click]}" "${rps[bare]}") pixel/nginx=$(ratio "${rps[pixel]}" "${rps[nginx]}")"
+done
+exit $failed
