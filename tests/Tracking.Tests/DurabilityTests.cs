@@ -39,6 +39,24 @@ public class DurabilityTests(CrashableStack stack) : IClassFixture<CrashableStac
     }
 
     [Fact]
+    public async Task A_busy_email_is_snapshotted_and_its_later_events_replayed_after_a_kill()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<p>popular</p>");
+        var snapshots = await stack.Scalar("SELECT count(*) FROM orleans_storage WHERE state_name = 'email'");
+        for (var i = 0; i < 40; i++) await stack.Http.GetAsync($"/v1/track/open/{id}");
+        await TrackingStack.Eventually(async () =>
+            await stack.Scalar("SELECT count(*) FROM orleans_storage WHERE state_name = 'email'") == snapshots + 1, "the snapshot is written");
+        for (var i = 0; i < 3; i++) await stack.Http.GetAsync($"/v1/track/open/{id}");
+
+        await stack.CrashAndRestartSilo();
+
+        var email = await client.GetEmail(id);
+        Assert.Equal(43, email["open_count"]!.GetValue<int>());
+        Assert.Equal(43, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'opened'", Guid.Parse(id)));
+    }
+
+    [Fact]
     public async Task An_email_accepted_before_a_crash_is_there_after_it()
     {
         using var client = stack.ClientFor(await stack.CreateProject());
