@@ -13,7 +13,7 @@ elapsed() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
 
 dotnet build Tracking.sln -c Release -v quiet -nologo >/dev/null
 work=$(mktemp -d /tmp/tracking-bench-XXXX); chmod 755 "$work"
-export TRACKING_POSTGRES=$(TRACKING_PG_FAST=1 bash scripts/postgres.sh start "$work/pg" 56432 | tail -n 1)
+export TRACKING_POSTGRES=$(TRACKING_PG_FAST=1 bash scripts/postgres.sh start "$work/pg" 25432 | tail -n 1)
 export TRACKING_URLS=http://127.0.0.1:18080 TRACKING_BOOTSTRAP_API_KEY=tk_bench_analytics_key Orleans__SiloPort=21111 Orleans__GatewayPort=23000
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
@@ -22,7 +22,7 @@ dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$work/silo.log" 2>&1 & pids+
 dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll >"$work/gateway.log" 2>&1 & pids+=($!)
 until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
 
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 56432 -U tracking -d tracking -qAt "$@"; }
+pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25432 -U tracking -d tracking -qAt "$@"; }
 echo "Loading $emails emails and $events events over 90 days..."
 start=$(date +%s.%N)
 pg <<SQL

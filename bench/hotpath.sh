@@ -20,7 +20,7 @@ dotnet build bench/LoadGen -c Release -v quiet -nologo >/dev/null
 
 work=$(mktemp -d /tmp/tracking-hotpath-XXXX); chmod 755 "$work"; mkdir -p "$work/tmp"
 # A durable database: fsync stays on.
-export TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 56433 | tail -n 1)
+export TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 25433 | tail -n 1)
 export TRACKING_URLS=http://127.0.0.1:18081 Orleans__SiloPort=21112 Orleans__GatewayPort=23001
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
@@ -35,7 +35,7 @@ until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
 until curl -sf http://127.0.0.1:18082/v1/track/open/x >/dev/null; do sleep 0.2; done
 
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 56433 -U tracking -d tracking -qAt -c "$1"; }
+pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25433 -U tracking -d tracking -qAt -c "$1"; }
 events() { pg "SELECT count(*) FROM email_events WHERE type IN ('opened', 'clicked')"; }
 
 run() { # name base-url paths-file connections
