@@ -29,7 +29,7 @@ public static class BroadcastEndpoints
             ? await grains.GetGrain<IBroadcastGrain>(broadcastId).Get(AuthenticatedProject.Of(http))
             : null;
         return broadcast is null
-            ? TypedResults.Problem(statusCode: 404, title: "Not Found", detail: $"No broadcast with id '{id}'.")
+            ? ApiProblems.NotFound($"No broadcast with id '{id}'.")
             : TypedResults.Ok(broadcast);
     }
 }

@@ -65,7 +65,7 @@ public static class EmailEndpoints
             ? await grains.GetGrain<IEmailGrain>(emailId).Get(AuthenticatedProject.Of(http))
             : null;
         return email is null
-            ? TypedResults.Problem(statusCode: 404, title: "Not Found", detail: $"No email with id '{id}'.")
+            ? ApiProblems.NotFound($"No email with id '{id}'.")
             : TypedResults.Ok(email);
     }
 }

@@ -19,8 +19,7 @@ public static class WebhookEndpoints
     static IWebhooksGrain Webhooks(HttpContext http, IGrainFactory grains) =>
         grains.GetGrain<IWebhooksGrain>(AuthenticatedProject.Of(http));
 
-    static IResult NotFound(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: $"No webhook with id '{id}'.");
+    static IResult NotFound(string id) => ApiProblems.NotFound($"No webhook with id '{id}'.");
 
     static object Shown(WebhookResult result) => new
     {
@@ -84,6 +83,5 @@ public static class WebhookEndpoints
         Guid.TryParse(id, out var webhookId) && Guid.TryParse(deliveryId, out var delivery)
         && await Webhooks(http, grains).Retry(webhookId, delivery)
             ? TypedResults.Accepted((string?)null)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
-                detail: $"No delivery '{deliveryId}' of webhook '{id}'.");
+            : ApiProblems.NotFound($"No delivery '{deliveryId}' of webhook '{id}'.");
 }
