@@ -167,8 +167,7 @@ public sealed class EmailGrain(
 
     async Task<EmailView> View()
     {
-        var e = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
-        var delivery = await emails.Delivery(EmailId) ?? new DeliveryStatus(e.Status, 0, null, null, null);
+        var (e, delivery) = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
         var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
             .Concat(S.LinkClicks.Where(c => !e.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)));
         var attachments = e.Attachments.Select(a => new AttachmentInfo(a.Filename!, a.ContentType ?? "application/octet-stream",

@@ -147,12 +147,17 @@ public sealed class EmailStore(NpgsqlDataSource db)
             value is null ? w.WriteNullAsync() : w.WriteAsync(value, NpgsqlDbType.Text);
     }
 
-    public async Task<EmailRecord?> Find(Guid id)
+    /// <summary>An email with where its delivery stands, in one read.</summary>
+    public async Task<(EmailRecord Email, DeliveryStatus Delivery)?> Find(Guid id)
     {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM emails WHERE id = $1");
+        await using var command = db.CreateCommand(
+            $"SELECT {Columns}, attempts, last_error, smtp_response, sent_at FROM emails WHERE id = $1");
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? Read(reader) : null;
+        if (!await reader.ReadAsync()) return null;
+        var email = Read(reader);
+        return (email, new DeliveryStatus(email.Status, reader.GetInt32(20), TextOrNull(reader, 21), TextOrNull(reader, 22),
+            reader.IsDBNull(23) ? null : reader.GetFieldValue<DateTimeOffset>(23)));
     }
 
     /// <summary>The few columns an email grain needs to serve opens and clicks (not the content).</summary>
@@ -164,16 +169,6 @@ public sealed class EmailStore(NpgsqlDataSource db)
         return await reader.ReadAsync()
             ? new EmailTracking(reader.GetGuid(0), new TrackedFlags(reader.GetBoolean(1), reader.GetBoolean(2)), [.. reader.GetFieldValue<string[]>(3)])
             : null;
-    }
-
-    public async Task<DeliveryStatus?> Delivery(Guid id)
-    {
-        await using var command = db.CreateCommand("SELECT status, attempts, last_error, smtp_response, sent_at FROM emails WHERE id = $1");
-        command.Parameters.Add(new() { Value = id });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync()) return null;
-        return new DeliveryStatus(reader.GetString(0), reader.GetInt32(1), TextOrNull(reader, 2), TextOrNull(reader, 3),
-            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
     }
 
     /// <summary>A project's emails, newest first; one more than asked tells whether there are more.</summary>
