@@ -15,10 +15,10 @@ public sealed class EmailTracker(TrackingLinks links)
 
     public TrackedContent Track(Guid emailId, string? html, string? text, TrackedFlags flags)
     {
-        var destinations = new List<string>();
+        var destinations = new Destinations();
         return Track(html, text, flags, destinations, links.PixelUrl(emailId),
-            destination => links.ClickUrl(emailId, IndexOf(destinations, destination)),
-            destination => links.ClickUrl(emailId, IndexOf(destinations, destination)));
+            destination => links.ClickUrl(emailId, destinations.IndexOf(destination)),
+            destination => links.ClickUrl(emailId, destinations.IndexOf(destination)));
     }
 
     /// <summary>
@@ -28,29 +28,36 @@ public sealed class EmailTracker(TrackingLinks links)
     public BroadcastTemplate Template(string? html, string? text, TrackedFlags flags)
     {
         var marker = "trk" + Guid.NewGuid().ToString("N")[..12];
-        var destinations = new List<string>();
+        var destinations = new Destinations();
         var content = Track(html, text, flags, destinations, $"~{marker}P~",
-            destination => $"~{marker}H{IndexOf(destinations, destination)}~",
-            destination => $"~{marker}T{IndexOf(destinations, destination)}~");
+            destination => $"~{marker}H{destinations.IndexOf(destination)}~",
+            destination => $"~{marker}T{destinations.IndexOf(destination)}~");
         return new BroadcastTemplate(content, new Regex($"~{marker}(P|[HT][0-9]+)~"), links);
     }
 
-    static TrackedContent Track(string? html, string? text, TrackedFlags flags, List<string> destinations,
+    static TrackedContent Track(string? html, string? text, TrackedFlags flags, Destinations destinations,
         string pixelUrl, Func<string, string> htmlClick, Func<string, string> textClick)
     {
         var trackedHtml = string.IsNullOrEmpty(html) ? null
             : EmailHtmlRewriter.Rewrite(html, flags.Open ? pixelUrl : null, flags.Click ? htmlClick : null);
         var trackedText = string.IsNullOrEmpty(text) ? null
             : flags.Click && flags.ClickText ? EmailTextRewriter.Rewrite(text, textClick) : text;
-        return new TrackedContent(trackedHtml, trackedText, destinations);
+        return new TrackedContent(trackedHtml, trackedText, destinations.InOrder);
     }
 
-    static int IndexOf(List<string> destinations, string destination)
+    /// <summary>Each distinct destination once, numbered in the order first seen.</summary>
+    sealed class Destinations
     {
-        var index = destinations.IndexOf(destination);
-        if (index >= 0) return index;
-        destinations.Add(destination);
-        return destinations.Count - 1;
+        readonly Dictionary<string, int> indexes = [];
+        public List<string> InOrder { get; } = [];
+
+        public int IndexOf(string destination)
+        {
+            if (indexes.TryGetValue(destination, out var index)) return index;
+            indexes.Add(destination, InOrder.Count);
+            InOrder.Add(destination);
+            return InOrder.Count - 1;
+        }
     }
 }
 

@@ -47,9 +47,17 @@ public sealed class TrackingSignature(byte[] key)
         return buffer.ToArray();
     }
 
+    // One keyed HMAC per thread: setting up the key costs more than hashing a link's few bytes.
+    [ThreadStatic] static (byte[] Key, IncrementalHash Hmac)? perThread;
+
     byte[] Mac(byte[] domain, byte[] payload)
     {
-        var full = HMACSHA256.HashData(key, domain.Concat(payload).ToArray());
-        return full[..ClickLink.MacLength];
+        if (perThread is not { } cached || cached.Key != key)
+            perThread = cached = (key, IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
+        cached.Hmac.AppendData(domain);
+        cached.Hmac.AppendData(payload);
+        Span<byte> full = stackalloc byte[32];
+        cached.Hmac.GetHashAndReset(full);
+        return full[..ClickLink.MacLength].ToArray();
     }
 }

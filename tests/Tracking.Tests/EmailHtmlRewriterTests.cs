@@ -59,11 +59,37 @@ public class EmailHtmlRewriterTests
     [InlineData("<script>var s = '<a href=\"https://a.example/\">';</script>")]
     [InlineData("<textarea><a href=\"https://a.example/\">x</a></textarea>")]
     [InlineData("<img alt='<a href=\"https://a.example/\">'>")]
+    [InlineData("<style>/* <a href=\"https://a.example/\"> */</style>")]
+    [InlineData("<title><a href=\"https://a.example/\"></title>")]
+    [InlineData("<!-- x --!><!-- <a href=\"https://a.example/\"> -->")]
+    [InlineData("<!DOCTYPE html><?xml version=\"1.0\"?><!-- a -- b --><p><a data-no-track href=https://a.example/>n</a>")]
+    [InlineData("<a href=\"https://a.example/")]
     public void Links_that_must_not_be_tracked_stay_exactly_as_they_are(string html)
     {
         var result = Rewrite(html, open: false);
         Assert.Equal(html, result.Html);
         Assert.Empty(result.Links);
+    }
+
+    [Theory]
+    [InlineData("<!--><a href=\"https://a.example/\">x</a>")]
+    [InlineData("<!---><a href=\"https://a.example/\">x</a>")]
+    [InlineData("<!-- x ---><a href=\"https://a.example/\">x</a>")]
+    [InlineData("<script>'</script '><a href=\"https://a.example/\">x</a>")]
+    [InlineData("</p title='<a href=\"https://b.example/\">'><a href=\"https://a.example/\">x</a>")]
+    [InlineData("<A\nHREF=https://a.example/>x</A>")]
+    public void Links_after_comments_scripts_and_odd_markup_are_still_found(string html)
+    {
+        var result = Rewrite(html, open: false);
+        Assert.Equal(["https://a.example/"], result.Links);
+        Assert.Contains($"\"{Click(0)}\"", result.Html);
+    }
+
+    [Fact]
+    public void Pixel_ignores_a_closing_body_tag_inside_a_script_or_comment()
+    {
+        var result = Rewrite("<body>x</body><script>document.write('</body>')</script><!-- </body> -->", click: false);
+        Assert.Equal($"<body>x{Pixel}</body><script>document.write('</body>')</script><!-- </body> -->", result.Html);
     }
 
     [Fact]
