@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Orleans.Streams;
 using Tracking.Delivery;
 using Tracking.Events;
@@ -10,13 +12,14 @@ namespace Tracking.Emails;
 
 /// <summary>
 /// One per email. The email itself is a row of <c>emails</c>, loaded on activation. Every open and click
-/// is committed to the event log before the call returns, and the grain folds the log's events after its
-/// snapshot in on activation; so the hot path costs one group-committed insert and no state write. The
-/// snapshot (the persisted state) is written only once enough events have gathered since the last one
-/// that replaying them would cost more than writing it.
+/// is committed to the event log before the call returns. The aggregates (first open, counts) are the
+/// snapshot in grain storage plus the log's events after it; they are loaded only when something reads
+/// them, so a pixel or a click on a cold email costs one read and one group-committed insert. The snapshot
+/// is written only once enough events have gathered since the last one that replaying them would cost
+/// more than writing it.
 /// </summary>
 public sealed class EmailGrain(
-    [PersistentState("email", "tracking")] IPersistentState<EmailState> state,
+    [FromKeyedServices("tracking")] IGrainStorage storage,
     EmailStore emails,
     IEventLog events,
     EmailTracker tracker,
@@ -30,27 +33,37 @@ public sealed class EmailGrain(
     static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
     // Most emails see a handful of events: the log alone serves them, and a snapshot would double their writes.
     const int EventsPerSnapshot = 32;
+    const string StateName = "email";
     EmailTracking? email;
+    // Null until read: the snapshot with the later events folded in.
+    GrainState<EmailState>? aggregates;
     IGrainTimer? saveTimer;
+    // Events committed since the snapshot, whether or not the aggregates are loaded.
     int unsaved;
 
     Guid EmailId => this.GetPrimaryKey();
-    EmailState S => state.State;
+    EmailState S => aggregates!.State!;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Both reads at once: an activation costs one round trip's wait, not two.
-        var tracking = emails.FindTracking(EmailId);
-        var later = events.ReadAfter(EmailId, S.LastEventSeq);
-        email = await tracking;
-        var missed = await later;
-        if (email is null) return;
-        foreach (var e in missed) Apply(e);
-    }
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        email = await emails.FindTracking(EmailId);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (unsaved >= EventsPerSnapshot) await Save();
+        if (unsaved < EventsPerSnapshot) return;
+        await LoadAggregates();
+        await Save();
+    }
+
+    async Task LoadAggregates()
+    {
+        if (aggregates is not null) return;
+        var loaded = new GrainState<EmailState>(new EmailState());
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), loaded);
+        loaded.State ??= new EmailState();
+        var missed = await events.ReadAfter(EmailId, loaded.State.LastEventSeq);
+        aggregates = loaded;
+        unsaved = 0;
+        foreach (var e in missed) Apply(e);
     }
 
     public async Task<EmailCreation> Create(Guid projectId, EmailDraft draft)
@@ -68,6 +81,7 @@ public sealed class EmailGrain(
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
         await emails.Insert(record);
         email = new EmailTracking(projectId, flags, content.Links);
+        aggregates = new GrainState<EmailState>(new EmailState());
         outbox.Wake();
         return new(await View(), null);
     }
@@ -116,7 +130,8 @@ public sealed class EmailGrain(
         var e = new EmailEvent(Guid.CreateVersion7(now), EmailId, email!.ProjectId, type, now,
             ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
         var seq = await events.Append(e);
-        Apply(e with { Seq = seq });
+        if (aggregates is not null) Apply(e with { Seq = seq });
+        else Counted();
         // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
         // design; the sweep finds any event without a notice.
         if (subscriptions.Wants(email!.ProjectId, "email." + type))
@@ -141,6 +156,11 @@ public sealed class EmailGrain(
                 break;
         }
         S.LastEventSeq = e.Seq;
+        Counted();
+    }
+
+    void Counted()
+    {
         if (++unsaved >= EventsPerSnapshot)
             saveTimer ??= this.RegisterGrainTimer(SaveFromTimer, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
     }
@@ -149,7 +169,11 @@ public sealed class EmailGrain(
     {
         saveTimer?.Dispose();
         saveTimer = null;
-        try { await Save(); }
+        try
+        {
+            await LoadAggregates();
+            await Save();
+        }
         catch (Exception ex)
         {
             // The events are durable; the snapshot is tried again with the next events or on deactivation.
@@ -161,13 +185,15 @@ public sealed class EmailGrain(
     {
         var pending = unsaved;
         unsaved = 0;
-        try { await state.WriteStateAsync(); }
+        try { await storage.WriteStateAsync(StateName, this.GetGrainId(), aggregates!); }
         catch { unsaved += pending; throw; }
     }
 
     async Task<EmailView> View()
     {
+        var loading = LoadAggregates();
         var (e, delivery) = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
+        await loading;
         var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
             .Concat(S.LinkClicks.Where(c => !e.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)));
         var attachments = e.Attachments.Select(a => new AttachmentInfo(a.Filename!, a.ContentType ?? "application/octet-stream",
