@@ -38,8 +38,17 @@ public static class EmailStatuses
 }
 
 /// <summary>The <c>emails</c> table: accepted emails and, for the delivery worker, the outbox.</summary>
-public sealed class EmailStore(NpgsqlDataSource db)
+public sealed class EmailStore
 {
+    readonly NpgsqlDataSource db;
+    readonly StatementBatches<Guid, EmailTracking?> trackingReads;
+
+    public EmailStore(NpgsqlDataSource db)
+    {
+        this.db = db;
+        trackingReads = new(FindTracking, maxBatch: 500);
+    }
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     const string Columns = """
@@ -160,15 +169,22 @@ public sealed class EmailStore(NpgsqlDataSource db)
             reader.IsDBNull(23) ? null : reader.GetFieldValue<DateTimeOffset>(23)));
     }
 
-    /// <summary>The few columns an email grain needs to serve opens and clicks (not the content).</summary>
-    public async Task<EmailTracking?> FindTracking(Guid id)
+    /// <summary>
+    /// The few columns an email grain needs to serve opens and clicks (not the content). Every email grain
+    /// activation asks this, so concurrent asks share one statement.
+    /// </summary>
+    public Task<EmailTracking?> FindTracking(Guid id) => trackingReads.Run(id);
+
+    async Task<IReadOnlyList<EmailTracking?>> FindTracking(IReadOnlyList<Guid> ids)
     {
-        await using var command = db.CreateCommand("SELECT project_id, track_open, track_click, links FROM emails WHERE id = $1");
-        command.Parameters.Add(new() { Value = id });
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
-            ? new EmailTracking(reader.GetGuid(0), new TrackedFlags(reader.GetBoolean(1), reader.GetBoolean(2)), [.. reader.GetFieldValue<string[]>(3)])
-            : null;
+        await using var command = db.CreateCommand("SELECT id, project_id, track_open, track_click, links FROM emails WHERE id = ANY($1)");
+        command.Parameters.Add(new() { Value = ids.ToArray() });
+        var found = new Dictionary<Guid, EmailTracking>(ids.Count);
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                found[reader.GetGuid(0)] = new EmailTracking(reader.GetGuid(1),
+                    new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]);
+        return ids.Select(id => found.GetValueOrDefault(id)).ToArray();
     }
 
     /// <summary>A project's emails, newest first; one more than asked tells whether there are more.</summary>

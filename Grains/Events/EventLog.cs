@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -20,49 +19,40 @@ public interface IEventLog
 /// Group commit: appends from concurrent requests queue up while one insert is in flight and then go
 /// together in the next single statement, so durability costs one round trip per batch, not per event.
 /// </summary>
-public sealed class EventLog(NpgsqlDataSource db, ILogger<EventLog> log) : BackgroundService, IEventLog
+public sealed class EventLog : IHostedService, IEventLog
 {
-    const int MaxBatch = 2000;
+    readonly NpgsqlDataSource db;
+    readonly ILogger<EventLog> log;
+    readonly StatementBatches<EmailEvent, long> appends;
 
-    readonly Channel<(EmailEvent Event, TaskCompletionSource<long> Committed)> pending =
-        Channel.CreateUnbounded<(EmailEvent, TaskCompletionSource<long>)>(new() { SingleReader = true });
-
-    public Task<long> Append(EmailEvent e)
+    public EventLog(NpgsqlDataSource db, ILogger<EventLog> log)
     {
-        var committed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!pending.Writer.TryWrite((e, committed)))
-            committed.SetException(new InvalidOperationException("The event log is shutting down."));
-        return committed.Task;
+        this.db = db;
+        this.log = log;
+        appends = new(Insert, maxBatch: 2000);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task<long> Append(EmailEvent e) => appends.Run(e);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>On shutdown the queue drains: every append already taken is committed or failed.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => appends.Complete().WaitAsync(cancellationToken);
+
+    async Task<IReadOnlyList<long>> Insert(IReadOnlyList<EmailEvent> events)
     {
-        var batch = new List<(EmailEvent Event, TaskCompletionSource<long> Committed)>(MaxBatch);
-        // Not cancelled by stoppingToken: on shutdown the writer completes and the queue drains.
-        while (await pending.Reader.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && pending.Reader.TryRead(out var item)) batch.Add(item);
-            try
-            {
-                var seqs = await Insert(batch.Select(b => b.Event).ToList());
-                foreach (var (e, committed) in batch) committed.TrySetResult(seqs[e.Id]);
-            }
-            catch (Exception ex)
-            {
-                log.LogError(ex, "Could not commit {Count} events", batch.Count);
-                foreach (var (_, committed) in batch) committed.TrySetException(ex);
-            }
+            return await InsertAll(events);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Could not commit {Count} events", events.Count);
+            throw;
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        pending.Writer.TryComplete();
-        if (ExecuteTask is { } running) await running.WaitAsync(cancellationToken);
-    }
-
-    async Task<Dictionary<Guid, long>> Insert(List<EmailEvent> events)
+    async Task<IReadOnlyList<long>> InsertAll(IReadOnlyList<EmailEvent> events)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)
@@ -80,9 +70,9 @@ public sealed class EventLog(NpgsqlDataSource db, ILogger<EventLog> log) : Backg
         command.Parameters.Add(Texts(events.Select(e => e.Link)));
 
         var seqs = new Dictionary<Guid, long>(events.Count);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) seqs[reader.GetGuid(0)] = reader.GetInt64(1);
-        return seqs;
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) seqs[reader.GetGuid(0)] = reader.GetInt64(1);
+        return events.Select(e => seqs[e.Id]).ToArray();
     }
 
     static NpgsqlParameter Texts(IEnumerable<string?> values) =>
