@@ -94,7 +94,15 @@ builder.UseOrleans(silo =>
     // durability (deliveries are rows; the sweep covers lost notices).
     silo.AddMemoryStreams(EventStreams.Provider);
     silo.AddMemoryGrainStorage("PubSubStore");
-    silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(orleans.GetValue("GrainIdleMinutes", 10)));
+    silo.Configure<GrainCollectionOptions>(o =>
+    {
+        o.CollectionAge = TimeSpan.FromMinutes(orleans.GetValue("GrainIdleMinutes", 10));
+        // An email is opened a few times over days, not minutes: its grain is cheap to bring back (one
+        // shared read) and costs about 2 KB while active, so it goes soon after its last call. This keeps
+        // memory bounded by the rate of distinct emails, not by their number.
+        o.ClassSpecificCollectionAge[typeof(EmailGrain).FullName!] = TimeSpan.FromSeconds(orleans.GetValue("EmailIdleSeconds", 30));
+        o.CollectionQuantum = TimeSpan.FromSeconds(10);
+    });
 });
 
 await builder.Build().RunAsync();
