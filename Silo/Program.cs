@@ -103,6 +103,9 @@ builder.UseOrleans(silo =>
         o.ClassSpecificCollectionAge[typeof(EmailGrain).FullName!] = TimeSpan.FromSeconds(orleans.GetValue("EmailIdleSeconds", 30));
         o.CollectionQuantum = TimeSpan.FromSeconds(10);
     });
+    // The directory cache remembers where grains live; its default (a million entries) would by itself
+    // hold hundreds of MB once a million emails have been touched.
+    silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = orleans.GetValue("DirectoryCacheSize", 100_000));
 });
 
 await builder.Build().RunAsync();

@@ -10,12 +10,18 @@ namespace Tracking.Webhooks;
 /// Makes webhook delivery attempts. Each pass sweeps events into deliveries (the catch-up), claims due
 /// deliveries with a lease, and runs each attempt as its own task: an endpoint that stalls holds only its
 /// own few slots and its lease, never the others'. Deliveries live in PostgreSQL, so a silo that dies
-/// leaves its leases to expire and another pass (here or on another silo) retries them.
+/// leaves its leases to expire and another pass (here or on another silo) retries them. A claim takes up
+/// to <see cref="ClaimAhead"/> times an endpoint's concurrency, queued here behind its slots, so that the
+/// claim's round trip is paid once for many attempts rather than once per freed slot.
 /// </summary>
 public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
     TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
 {
     static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250);
+    const int ClaimAhead = 4;
+    // Each endpoint's slots: at most PerEndpointConcurrency attempts at once, however many are claimed.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> endpointSlots = new();
+    readonly SemaphoreSlim attemptSlots = new(options.Value.MaxConcurrency);
     readonly WebhookOptions settings = options.Value;
     readonly TimeSpan[] schedule = options.Value.RetrySchedule;
     readonly SemaphoreSlim wake = new(0, 1);
@@ -29,6 +35,8 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     int inFlight;
 
     TimeSpan AttemptTimeout => TimeSpan.FromSeconds(settings.TimeoutSeconds);
+    // Long enough for the last claimed delivery of an endpoint to wait its turn and then be attempted.
+    TimeSpan Lease => AttemptTimeout * (ClaimAhead + 1) + TimeSpan.FromSeconds(30);
     TimeSpan DisableAfter => TimeSpan.FromDays(settings.DisableAfterFailingDays);
 
     /// <summary>New deliveries exist: look now rather than at the next poll.</summary>
@@ -49,10 +57,10 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                     lastSweep = clock.GetUtcNow();
                     await store.Sweep(Settle);
                 }
-                var free = settings.MaxConcurrency - Volatile.Read(ref inFlight);
+                var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref inFlight);
                 if (free > 0)
                 {
-                    var claimed = await store.Claim(free, settings.PerEndpointConcurrency, AttemptTimeout + TimeSpan.FromSeconds(30));
+                    var claimed = await store.Claim(free, settings.PerEndpointConcurrency * ClaimAhead, Lease);
                     foreach (var delivery in claimed)
                     {
                         Interlocked.Increment(ref inFlight);
@@ -81,7 +89,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                 await store.AttemptFailed(delivery, null, "The webhook is disabled.", null, null, DisableAfter);
                 return;
             }
-            var (status, error, retryAfter) = await Post(delivery, stopping);
+            if (await Send(delivery, stopping) is not var (status, error, retryAfter)) return;
             if (status is >= 200 and < 300) await store.Delivered(delivery, status.Value);
             else if (status == (int)HttpStatusCode.Gone)
                 await store.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
@@ -90,6 +98,42 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             log.LogError(ex, "Webhook delivery {DeliveryId} could not be recorded", delivery.Id);
+        }
+    }
+
+    /// <summary>
+    /// Posts once a slot of the endpoint and one of the silo are free, and frees them as soon as the answer
+    /// is in: recording it (a group commit) does not keep the endpoint waiting. Null when shutting down
+    /// first; the lease then runs out and the delivery is due again.
+    /// </summary>
+    async Task<(int? Status, string Error, TimeSpan? RetryAfter)?> Send(ClaimedDelivery delivery, CancellationToken stopping)
+    {
+        var slots = endpointSlots.GetOrAdd(delivery.WebhookId, _ => new SemaphoreSlim(settings.PerEndpointConcurrency));
+        try
+        {
+            await slots.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        try
+        {
+            await attemptSlots.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            slots.Release();
+            return null;
+        }
+        try
+        {
+            return await Post(delivery, stopping);
+        }
+        finally
+        {
+            attemptSlots.Release();
+            slots.Release();
         }
     }
 
