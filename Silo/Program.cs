@@ -100,7 +100,7 @@ builder.UseOrleans(silo =>
         // An email is opened a few times over days, not minutes: its grain is cheap to bring back (one
         // shared read) and costs about 2 KB while active, so it goes soon after its last call. This keeps
         // memory bounded by the rate of distinct emails, not by their number.
-        o.ClassSpecificCollectionAge[typeof(EmailGrain).FullName!] = TimeSpan.FromSeconds(orleans.GetValue("EmailIdleSeconds", 30));
+        o.ClassSpecificCollectionAge[typeof(EmailGrain).FullName!] = TimeSpan.FromSeconds(orleans.GetValue("EmailIdleSeconds", 15));
         o.CollectionQuantum = TimeSpan.FromSeconds(10);
     });
     // The directory cache remembers where grains live; its default (a million entries) would by itself
