@@ -18,7 +18,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
 {
     static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250);
-    const int ClaimAhead = 4;
+    const int ClaimAhead = 16;
     // Each endpoint's slots: at most PerEndpointConcurrency attempts at once, however many are claimed.
     readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> endpointSlots = new();
     readonly SemaphoreSlim attemptSlots = new(options.Value.MaxConcurrency);
