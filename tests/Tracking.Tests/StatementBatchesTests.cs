@@ -1,0 +1,60 @@
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests;
+
+public class StatementBatchesTests
+{
+    [Fact]
+    public async Task Requests_queued_while_a_batch_runs_go_together_in_the_next_and_get_their_own_results()
+    {
+        var gate = new TaskCompletionSource();
+        var batches = new List<int[]>();
+        var statements = new StatementBatches<int, string>(async requests =>
+        {
+            lock (batches) batches.Add([.. requests]);
+            await gate.Task;
+            return requests.Select(r => $"r{r}").ToArray();
+        }, maxBatch: 100);
+
+        var first = statements.Run(1);
+        await TrackingStack.Eventually(() => Task.FromResult(batches.Count == 1), "the first batch started");
+        var later = Enumerable.Range(2, 5).Select(statements.Run).ToArray();
+        gate.SetResult();
+
+        Assert.Equal("r1", await first);
+        var results = await Task.WhenAll(later);
+        Assert.Equal(new[] { "r2", "r3", "r4", "r5", "r6" }, results);
+        Assert.Equal([[1], [2, 3, 4, 5, 6]], batches);
+    }
+
+    [Fact]
+    public async Task A_failed_statement_fails_every_request_of_its_batch_and_only_those()
+    {
+        var calls = 0;
+        var statements = new StatementBatches<int, int>(requests =>
+            Interlocked.Increment(ref calls) == 1
+                ? Task.FromException<IReadOnlyList<int>>(new InvalidOperationException("down"))
+                : Task.FromResult<IReadOnlyList<int>>(requests.ToArray()), maxBatch: 10);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => statements.Run(1));
+        Assert.Equal(2, await statements.Run(2));
+    }
+
+    [Fact]
+    public async Task Completing_drains_what_was_queued_and_refuses_what_comes_after()
+    {
+        var statements = new StatementBatches<int, int>(async requests =>
+        {
+            await Task.Delay(50);
+            return requests.ToArray();
+        }, maxBatch: 2);
+        var queued = Enumerable.Range(1, 5).Select(statements.Run).ToArray();
+
+        await statements.Complete();
+
+        Assert.All(queued, t => Assert.True(t.IsCompletedSuccessfully));
+        var results = await Task.WhenAll(queued);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5 }, results);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => statements.Run(6));
+    }
+}
