@@ -24,6 +24,15 @@ public static class RequestBody
         }
     }
 
+    /// <summary>Reads and binds a JSON object body: the value, or (when it is null) the 415/400/422 problem to answer with.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadObject<T>(HttpRequest request, string invalidTitle) where T : class
+    {
+        var (body, problem) = await Read(request);
+        if (problem is not null) return (null, problem);
+        var value = Bind<T>(body, out var errors);
+        return value is null ? (null, Invalid(errors!, invalidTitle)) : (value, null);
+    }
+
     /// <summary>Binds a JSON object; on a type mismatch the errors name the field (under <paramref name="prefix"/>).</summary>
     public static T? Bind<T>(JsonElement element, out Dictionary<string, string[]>? errors, string prefix = "") where T : class
     {

@@ -12,10 +12,8 @@ public static class BroadcastEndpoints
 
     static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
     {
-        var (body, problem) = await RequestBody.Read(http.Request);
-        if (problem is not null) return problem;
-        var draft = RequestBody.Bind<BroadcastDraft>(body, out var errors);
-        if (draft is null) return RequestBody.Invalid(errors!, "The broadcast is not valid");
+        var (draft, problem) = await RequestBody.ReadObject<BroadcastDraft>(http.Request, "The broadcast is not valid");
+        if (draft is null) return problem!;
 
         var created = await grains.GetGrain<IBroadcastGrain>(Guid.NewGuid()).Create(AuthenticatedProject.Of(http), draft);
         if (created.Errors is { Count: > 0 }) return RequestBody.Invalid(created.Errors, "The broadcast is not valid");

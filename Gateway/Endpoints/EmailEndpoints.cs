@@ -18,10 +18,8 @@ public static class EmailEndpoints
 
     static async Task<IResult> Send(HttpContext http, IGrainFactory grains)
     {
-        var (body, problem) = await RequestBody.Read(http.Request);
-        if (problem is not null) return problem;
-        var draft = RequestBody.Bind<EmailDraft>(body, out var errors);
-        if (draft is null) return RequestBody.Invalid(errors!, "The email is not valid");
+        var (draft, problem) = await RequestBody.ReadObject<EmailDraft>(http.Request, "The email is not valid");
+        if (draft is null) return problem!;
 
         var created = await grains.GetGrain<IEmailGrain>(Guid.NewGuid()).Create(AuthenticatedProject.Of(http), draft);
         if (created.Errors is { Count: > 0 }) return RequestBody.Invalid(created.Errors, "The email is not valid");

@@ -29,10 +29,8 @@ public static class WebhookEndpoints
 
     static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
     {
-        var (body, problem) = await RequestBody.Read(http.Request);
-        if (problem is not null) return problem;
-        var draft = RequestBody.Bind<WebhookDraft>(body, out var errors);
-        if (draft is null) return RequestBody.Invalid(errors!, "The webhook is not valid");
+        var (draft, problem) = await RequestBody.ReadObject<WebhookDraft>(http.Request, "The webhook is not valid");
+        if (draft is null) return problem!;
         var result = await Webhooks(http, grains).Create(draft);
         return result.Errors is { Count: > 0 }
             ? RequestBody.Invalid(result.Errors, "The webhook is not valid")
@@ -50,10 +48,8 @@ public static class WebhookEndpoints
     static async Task<IResult> Update(string id, HttpContext http, IGrainFactory grains)
     {
         if (!Guid.TryParse(id, out var webhookId)) return NotFound(id);
-        var (body, problem) = await RequestBody.Read(http.Request);
-        if (problem is not null) return problem;
-        var patch = RequestBody.Bind<WebhookDraft>(body, out var errors);
-        if (patch is null) return RequestBody.Invalid(errors!, "The webhook is not valid");
+        var (patch, problem) = await RequestBody.ReadObject<WebhookDraft>(http.Request, "The webhook is not valid");
+        if (patch is null) return problem!;
         var result = await Webhooks(http, grains).Update(webhookId, patch);
         if (result is null) return NotFound(id);
         return result.Errors is { Count: > 0 } ? RequestBody.Invalid(result.Errors, "The webhook is not valid") : TypedResults.Ok(result.Webhook);

@@ -89,8 +89,8 @@ public static class EmailHtmlRewriter
                 var tag = ReadTag(html, open + 1, links);
                 if (tag.End < 0) break;
                 i = tag.End;
-                if (tag.IsAnchor && tag.Href is { } href && !tag.NoTrack) hrefs.Add(href);
-                else if (tag.RawText is { } element)
+                if (tag.IsAnchor) { if (tag.Href is { } href && !tag.NoTrack) hrefs.Add(href); }
+                else if (RawTextElement(html.AsSpan(open + 1, tag.NameLength)) is { } element)
                     i = RawTextEnd(html, i, element);
             }
             else if (next == '/')
@@ -112,7 +112,7 @@ public static class EmailHtmlRewriter
         return hrefs;
     }
 
-    readonly record struct Tag(int End, int NameLength, bool IsAnchor, Href? Href, bool NoTrack, string? RawText);
+    readonly record struct Tag(int End, int NameLength, bool IsAnchor, Href? Href, bool NoTrack);
 
     /// <summary>Reads a tag from its name to just past its <c>&gt;</c>; End is -1 when the text ends first.</summary>
     static Tag ReadTag(string html, int nameStart, bool links)
@@ -128,7 +128,7 @@ public static class EmailHtmlRewriter
         {
             while (i < html.Length && (IsSpace(html[i]) || html[i] == '/')) i++;
             if (i >= html.Length) break;
-            if (html[i] == '>') return new(i + 1, name.Length, isAnchor, href, noTrack, isAnchor ? null : RawTextElement(name));
+            if (html[i] == '>') return new(i + 1, name.Length, isAnchor, href, noTrack);
 
             // A name may begin with '=': the tokenizer takes it as part of the name.
             var attributeStart = i++;
@@ -164,7 +164,7 @@ public static class EmailHtmlRewriter
                 if (isHref) href = new Href(valueStart, i - valueStart, false);
             }
         }
-        return new(-1, name.Length, false, null, false, null);
+        return new(-1, name.Length, false, null, false);
     }
 
     static string? RawTextElement(ReadOnlySpan<char> name)
