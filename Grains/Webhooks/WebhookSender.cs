@@ -47,6 +47,11 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The silo is alone (localhost clustering): a lease found at start-up was taken by a previous run
+        // of this silo, which is gone, so its deliveries are due now rather than when the lease (which
+        // covers claiming ahead) runs out. A cluster would have to know which silo holds a lease first.
+        try { await store.ReleaseLeases(); }
+        catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
         var lastSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -228,6 +228,13 @@ public sealed class WebhookStore
         return claimed;
     }
 
+    /// <summary>Makes every leased delivery claimable again at once.</summary>
+    public async Task ReleaseLeases()
+    {
+        await using var command = Command("UPDATE webhook_deliveries SET locked_until = NULL WHERE status = 'sending' AND locked_until IS NOT NULL");
+        await command.ExecuteNonQueryAsync();
+    }
+
     public Task Delivered(ClaimedDelivery d, int statusCode) => delivered.Run((d.Id, statusCode));
 
     async Task<IReadOnlyList<bool>> MarkDelivered(IReadOnlyList<(Guid Id, int StatusCode)> attempts)
