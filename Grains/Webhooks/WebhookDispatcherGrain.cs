@@ -9,7 +9,7 @@ namespace Tracking.Webhooks;
 /// rows for any event whose notice was lost (memory streams are not durable).
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Namespace)]
-public sealed class WebhookDispatcherGrain(WebhookStore store, WebhookSender sender) : Grain, IWebhookDispatcherGrain
+public sealed class WebhookDispatcherGrain(WebhookSender sender) : Grain, IWebhookDispatcherGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -18,8 +18,11 @@ public sealed class WebhookDispatcherGrain(WebhookStore store, WebhookSender sen
         await stream.SubscribeAsync((notice, _) => Dispatch(notice));
     }
 
-    public async Task Dispatch(EventNotice notice)
+    // Not awaited: the stream hands this grain one notice at a time, and the sender gathers the notices
+    // into one statement only if they reach it together. The sweep covers a notice that comes to nothing.
+    public Task Dispatch(EventNotice notice)
     {
-        if (await store.FanOut(notice.EventId) > 0) sender.Wake();
+        _ = Task.Run(() => sender.Dispatch(notice.EventId));
+        return Task.CompletedTask;
     }
 }

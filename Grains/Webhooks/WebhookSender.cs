@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,14 +15,23 @@ namespace Tracking.Webhooks;
 /// leaves its leases to expire and another pass (here or on another silo) retries them. A claim takes up
 /// to <see cref="ClaimAhead"/> times an endpoint's concurrency, queued here behind its slots, so that the
 /// claim's round trip is paid once for many attempts rather than once per freed slot.
+/// The first attempts of fresh opens and clicks skip the claim: their stream notices reach
+/// <see cref="Dispatch"/>, whose statement makes the deliveries already leased to this silo. Claims are
+/// left to retries, to what the sweep makes, and to what did not fit here.
 /// </summary>
 public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
     TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
 {
     static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250);
     const int ClaimAhead = 16;
+    // A fresh event's deliveries are made claimed, up to this many held here per endpoint and in all. A
+    // delivery that waits here past its lease is dropped, not attempted (another claim may hold it by then),
+    // so a fast endpoint can have far more queued than a claim would take without risking a double attempt.
+    const int FanOutHeldPerEndpoint = 1024, FanOutHeld = 8192;
     // Each endpoint's slots: at most PerEndpointConcurrency attempts at once, however many are claimed.
-    readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> endpointSlots = new();
+    readonly ConcurrentDictionary<Guid, SemaphoreSlim> endpointSlots = new();
+    // Deliveries held here per endpoint, waiting for a slot or attempted: what the endpoint's lease covers.
+    readonly ConcurrentDictionary<Guid, StrongBox<int>> endpointHeld = new();
     readonly SemaphoreSlim attemptSlots = new(options.Value.MaxConcurrency);
     readonly WebhookOptions settings = options.Value;
     readonly TimeSpan[] schedule = options.Value.RetrySchedule;
@@ -33,11 +44,70 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     }) { Timeout = Timeout.InfiniteTimeSpan };
     int inFlight;
+    // Whether the table may hold due deliveries that a claim would take: only then does a freed slot claim at once.
+    volatile bool backlog = true;
+    StatementBatches<Guid, bool>? fanOuts;
+    CancellationToken stopping;
 
     TimeSpan AttemptTimeout => TimeSpan.FromSeconds(settings.TimeoutSeconds);
     // Long enough for the last claimed delivery of an endpoint to wait its turn and then be attempted.
-    TimeSpan Lease => AttemptTimeout * (ClaimAhead + 1) + TimeSpan.FromSeconds(30);
+    static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
+    TimeSpan Lease => AttemptTimeout * (ClaimAhead + 1) + LeaseMargin;
     TimeSpan DisableAfter => TimeSpan.FromDays(settings.DisableAfterFailingDays);
+
+    /// <summary>
+    /// Makes the deliveries of a fresh event, and starts the attempts of those this silo has room for.
+    /// Concurrent events share one statement. Best effort: a failure is logged and left to the sweep.
+    /// </summary>
+    public async Task Dispatch(Guid eventId)
+    {
+        try
+        {
+            var batches = LazyInitializer.EnsureInitialized(ref fanOuts, () => new(FanOut, maxBatch: 200));
+            await batches.Run(eventId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Deliveries of event {EventId} are left to the sweep", eventId);
+        }
+    }
+
+    async Task<IReadOnlyList<bool>> FanOut(IReadOnlyList<Guid> eventIds)
+    {
+        var perEndpoint = FanOutHeldPerEndpoint;
+        var full = Volatile.Read(ref inFlight) >= FanOutHeld;
+        var room = endpointHeld.ToDictionary(e => e.Key, e => full ? 0 : Math.Max(0, perEndpoint - Volatile.Read(ref e.Value.Value)));
+        var claimed = await store.FanOut([.. eventIds], room, full ? 0 : perEndpoint, Lease);
+        foreach (var delivery in claimed) Start(delivery);
+        // Deliveries were (or may have been) left pending where an endpoint had no more room: claim them as slots free up.
+        var used = claimed.CountBy(d => d.WebhookId).ToDictionary();
+        if (full || claimed.Count == 0 || room.Any(r => used.GetValueOrDefault(r.Key) >= r.Value) || used.Any(u => u.Value >= perEndpoint))
+            Backlog();
+        return eventIds.Select(_ => true).ToArray();
+    }
+
+    /// <summary>Runs the attempt of a delivery this silo holds the lease of.</summary>
+    void Start(ClaimedDelivery delivery)
+    {
+        var held = endpointHeld.GetOrAdd(delivery.WebhookId, _ => new StrongBox<int>());
+        Interlocked.Increment(ref held.Value);
+        Interlocked.Increment(ref inFlight);
+        var leaseEnds = clock.GetUtcNow() + Lease;
+        _ = Task.Run(() => Attempt(delivery, leaseEnds, stopping), CancellationToken.None)
+            .ContinueWith(_ =>
+            {
+                Interlocked.Decrement(ref held.Value);
+                Interlocked.Decrement(ref inFlight);
+                if (backlog) Wake();
+            }, TaskScheduler.Default);
+    }
+
+    /// <summary>Due deliveries wait in the table: claim them now, and again as slots free up.</summary>
+    void Backlog()
+    {
+        backlog = true;
+        Wake();
+    }
 
     /// <summary>New deliveries exist: look now rather than at the next poll.</summary>
     public void Wake()
@@ -47,32 +117,37 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        stopping = stoppingToken;
         // The silo is alone (localhost clustering): a lease found at start-up was taken by a previous run
         // of this silo, which is gone, so its deliveries are due now rather than when the lease (which
         // covers claiming ahead) runs out. A cluster would have to know which silo holds a lease first.
         try { await store.ReleaseLeases(); }
         catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
-        var lastSweep = DateTimeOffset.MinValue;
+        DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue;
+        long? sweptTo = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 if (clock.GetUtcNow() - lastSweep >= SweepEvery)
                 {
+                    // A quick pass each second over what is new; a full pass over the settle window now and then,
+                    // for events that took their sequence number early and committed late.
                     lastSweep = clock.GetUtcNow();
-                    await store.Sweep(Settle);
+                    var full = lastSweep - lastFullSweep >= Settle;
+                    if (full) lastFullSweep = lastSweep;
+                    var (made, next) = await store.Sweep(Settle, full ? null : sweptTo);
+                    sweptTo = next;
+                    if (made > 0) Backlog();
                 }
                 var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref inFlight);
                 if (free > 0)
                 {
                     var claimed = await store.Claim(free, settings.PerEndpointConcurrency * ClaimAhead, Lease);
-                    foreach (var delivery in claimed)
-                    {
-                        Interlocked.Increment(ref inFlight);
-                        _ = Task.Run(() => Attempt(delivery, stoppingToken), CancellationToken.None)
-                            .ContinueWith(_ => { Interlocked.Decrement(ref inFlight); Wake(); }, TaskScheduler.Default);
-                    }
+                    foreach (var delivery in claimed) Start(delivery);
                     if (claimed.Count == free) continue;
+                    // Nothing due: freed slots need not ask again. (A backlog made meanwhile also woke this loop.)
+                    if (claimed.Count == 0) backlog = false;
                 }
                 await wake.WaitAsync(IdlePoll, stoppingToken);
             }
@@ -85,7 +160,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         }
     }
 
-    async Task Attempt(ClaimedDelivery delivery, CancellationToken stopping)
+    async Task Attempt(ClaimedDelivery delivery, DateTimeOffset leaseEnds, CancellationToken stopping)
     {
         try
         {
@@ -94,7 +169,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                 await store.AttemptFailed(delivery, null, "The webhook is disabled.", null, null, DisableAfter);
                 return;
             }
-            if (await Send(delivery, stopping) is not var (status, error, retryAfter)) return;
+            if (await Send(delivery, leaseEnds, stopping) is not var (status, error, retryAfter)) return;
             if (status is >= 200 and < 300) await store.Delivered(delivery, status.Value);
             else if (status == (int)HttpStatusCode.Gone)
                 await store.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
@@ -109,9 +184,9 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     /// <summary>
     /// Posts once a slot of the endpoint and one of the silo are free, and frees them as soon as the answer
     /// is in: recording it (a group commit) does not keep the endpoint waiting. Null when shutting down
-    /// first; the lease then runs out and the delivery is due again.
+    /// first, or when the lease would run out before the attempt could end: the delivery is then due again.
     /// </summary>
-    async Task<(int? Status, string Error, TimeSpan? RetryAfter)?> Send(ClaimedDelivery delivery, CancellationToken stopping)
+    async Task<(int? Status, string Error, TimeSpan? RetryAfter)?> Send(ClaimedDelivery delivery, DateTimeOffset leaseEnds, CancellationToken stopping)
     {
         var slots = endpointSlots.GetOrAdd(delivery.WebhookId, _ => new SemaphoreSlim(settings.PerEndpointConcurrency));
         try
@@ -133,6 +208,8 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         }
         try
         {
+            // The margin covers the database's and this clock's view of when the lease was taken.
+            if (clock.GetUtcNow() + AttemptTimeout + LeaseMargin > leaseEnds) return null;
             return await Post(delivery, stopping);
         }
         finally

@@ -104,79 +104,153 @@ public sealed class WebhookStore
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
-    // The fan-out of events to the endpoints subscribed to them, with the payload fixed once for all attempts.
-    const string FanOutSql = """
-        INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
-        SELECT gen_random_uuid(), w.id, e.id, 'email.' || e.type,
-            json_build_object(
-                'id', 'evt_' || replace(e.id::text, '-', ''),
-                'type', 'email.' || e.type,
-                'created_at', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                'data', json_strip_nulls(json_build_object(
-                    'email_id', e.email_id,
-                    'broadcast_id', m.broadcast_id,
-                    'from', m.from_address,
-                    'to', to_json(m.to_addresses),
-                    'subject', m.subject,
-                    'tags', m.tags,
-                    'ip_address', e.ip_address,
-                    'user_agent', e.user_agent,
-                    'link', e.link,
-                    'referer', e.referer,
-                    'opened_at', CASE WHEN e.type = 'opened' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
-                    'clicked_at', CASE WHEN e.type = 'clicked' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
-                    'smtp_response', CASE WHEN e.type = 'delivered' THEN m.smtp_response END,
-                    'reason', CASE WHEN e.type = 'failed' THEN m.last_error END))
-            )::text,
-            now()
-        FROM email_events e
-        JOIN emails m ON m.id = e.email_id
-        JOIN webhooks w ON w.project_id = e.project_id AND w.enabled AND w.deleted_at IS NULL
-                       AND ('email.' || e.type) = ANY (w.events) AND e.created_at >= w.created_at
-        WHERE {0}
-        ON CONFLICT (webhook_id, event_id) DO NOTHING
+    // An endpoint subscribed to an event.
+    const string Subscribed = """
+        w.project_id = e.project_id AND w.enabled AND w.deleted_at IS NULL
+        AND ('email.' || e.type) = ANY (w.events) AND e.created_at >= w.created_at
         """;
 
-    public async Task<int> FanOut(Guid eventId)
-    {
-        await using var command = Command(string.Format(FanOutSql, "e.id = $1"), eventId);
-        return await command.ExecuteNonQueryAsync();
-    }
+    // The deliveries the events picked by {0} make, one per endpoint subscribed to an event and not yet
+    // delivered to, with the payload fixed once for all attempts. The payload is built once per event
+    // (OFFSET 0 keeps the subquery whole), and only for events that lack a delivery.
+    const string FanOutSource = $$"""
+        SELECT gen_random_uuid() AS id, w.id AS webhook_id, e.id AS event_id, e.seq, 'email.' || e.type AS event_type, e.payload
+        FROM (
+            SELECT e.id, e.seq, e.project_id, e.type, e.created_at,
+                json_build_object(
+                    'id', 'evt_' || replace(e.id::text, '-', ''),
+                    'type', 'email.' || e.type,
+                    'created_at', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                    'data', json_strip_nulls(json_build_object(
+                        'email_id', e.email_id,
+                        'broadcast_id', m.broadcast_id,
+                        'from', m.from_address,
+                        'to', to_json(m.to_addresses),
+                        'subject', m.subject,
+                        'tags', m.tags,
+                        'ip_address', e.ip_address,
+                        'user_agent', e.user_agent,
+                        'link', e.link,
+                        'referer', e.referer,
+                        'opened_at', CASE WHEN e.type = 'opened' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
+                        'clicked_at', CASE WHEN e.type = 'clicked' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
+                        'smtp_response', CASE WHEN e.type = 'delivered' THEN m.smtp_response END,
+                        'reason', CASE WHEN e.type = 'failed' THEN m.last_error END))
+                )::text AS payload
+            FROM email_events e
+            JOIN emails m ON m.id = e.email_id
+            WHERE {0}
+              AND EXISTS (SELECT 1 FROM webhooks w WHERE {{Subscribed}}
+                          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = e.id))
+            OFFSET 0) e
+        JOIN webhooks w ON {{Subscribed}}
+        """;
+
+    // What an attempt needs of a delivery and its endpoint, in the order ReadClaimed expects. A webhook turned
+    // off since the delivery was made comes without keys: the delivery then ends without an attempt.
+    const string ClaimedColumns = """
+        d.id, d.webhook_id, d.event_id, d.payload, w.url, d.attempts, w.enabled AND w.deleted_at IS NULL,
+        w.secret, CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END
+        """;
 
     /// <summary>
-    /// Fans out every event after the sweep's cursor: the catch-up for events no stream notice covered.
-    /// The cursor only passes events older than <paramref name="settle"/>, so an event whose sequence number
-    /// was taken earlier but committed later is still seen; re-seeing one is harmless (one delivery per pair).
-    /// Only one silo sweeps at a time.
+    /// Makes the deliveries of fresh events (the stream notices' fast path). Up to <paramref name="room"/>
+    /// deliveries per endpoint (<paramref name="defaultRoom"/> for endpoints not listed) are made already
+    /// claimed by this silo, lease and first attempt included, and returned: their first attempt costs no
+    /// claim. The rest wait as pending for a claim.
     /// </summary>
-    public async Task<int> Sweep(TimeSpan settle)
+    public async Task<List<ClaimedDelivery>> FanOut(Guid[] eventIds, IReadOnlyDictionary<Guid, int> room, int defaultRoom, TimeSpan lease)
+    {
+        // Lost in a crash, these rows are made again by the sweep, whose own (durable) commit also flushes
+        // them once it has seen them: no need to wait for the disk here.
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
+            await relaxed.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand($"""
+            WITH source AS ({string.Format(FanOutSource, "e.id = ANY($1)")}),
+            ranked AS (
+                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq)
+                            <= coalesce(r.room, $4) AS claimed
+                FROM source s LEFT JOIN unnest($2::uuid[], $3::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id),
+            made AS (
+                INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at, status, attempts, locked_until)
+                SELECT id, webhook_id, event_id, event_type, payload, now(),
+                    CASE WHEN claimed THEN 'sending' ELSE 'pending' END, CASE WHEN claimed THEN 1 ELSE 0 END,
+                    CASE WHEN claimed THEN now() + $5 END
+                FROM ranked
+                ON CONFLICT (webhook_id, event_id) DO NOTHING
+                RETURNING *)
+            SELECT {ClaimedColumns} FROM made d JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'sending'
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = eventIds });
+        command.Parameters.Add(new() { Value = room.Keys.ToArray() });
+        command.Parameters.Add(new() { Value = room.Values.ToArray() });
+        command.Parameters.Add(new() { Value = defaultRoom });
+        command.Parameters.Add(new() { Value = lease });
+        var claimed = await ReadClaimed(command);
+        await transaction.CommitAsync();
+        return claimed;
+    }
+
+    /// <summary>How long an open or click is left to its stream notice before the sweep makes its deliveries.</summary>
+    public static readonly TimeSpan NoticeGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Fans out the events after the sweep's cursor, or after <paramref name="from"/> when that is later: the
+    /// catch-up for events no stream notice covered (delivery events have none). Opens and clicks get
+    /// <see cref="NoticeGrace"/> first, so that their notices make and claim their deliveries.
+    /// A full pass (<paramref name="from"/> null) moves the durable cursor past the events older than
+    /// <paramref name="settle"/>: an event whose sequence number was taken earlier but committed later is
+    /// still seen by the next one. Re-seeing an event is harmless (one delivery per pair); the pairs
+    /// already made are skipped. Only one silo sweeps at a time.
+    /// </summary>
+    /// <returns>The deliveries made, and where a quick pass can start next time (null when another silo holds the sweep).</returns>
+    public async Task<(int Made, long? Next)> Sweep(TimeSpan settle, long? from)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        long cursor;
+        long start;
         await using (var lockRow = new NpgsqlCommand("SELECT last_seq FROM webhook_sweep WHERE id = 1 FOR UPDATE SKIP LOCKED", connection))
         {
-            if (await lockRow.ExecuteScalarAsync() is not long c) return 0;
-            cursor = c;
+            if (await lockRow.ExecuteScalarAsync() is not long cursor) return (0, null);
+            start = Math.Max(cursor, from ?? cursor);
         }
         int made;
-        await using (var fanOut = new NpgsqlCommand(string.Format(FanOutSql, "e.seq > $1"), connection))
-        {
-            fanOut.Parameters.Add(new() { Value = cursor });
-            made = await fanOut.ExecuteNonQueryAsync();
-        }
-        await using (var advance = new NpgsqlCommand("""
-            UPDATE webhook_sweep SET last_seq = coalesce(
-                (SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), last_seq)
-            WHERE id = 1
+        await using (var fanOut = new NpgsqlCommand($"""
+            INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
+            SELECT s.id, s.webhook_id, s.event_id, s.event_type, s.payload, now()
+            FROM ({string.Format(FanOutSource, """
+                e.seq > $1 AND (e.type NOT IN ('opened', 'clicked') OR e.created_at < now() - $2)
+                """)}) s
+            ON CONFLICT (webhook_id, event_id) DO NOTHING
             """, connection))
         {
-            advance.Parameters.Add(new() { Value = cursor });
-            advance.Parameters.Add(new() { Value = settle });
-            await advance.ExecuteNonQueryAsync();
+            fanOut.Parameters.Add(new() { Value = start });
+            fanOut.Parameters.Add(new() { Value = NoticeGrace });
+            made = await fanOut.ExecuteNonQueryAsync();
+        }
+        if (from is null)
+            await using (var advance = new NpgsqlCommand("""
+                UPDATE webhook_sweep SET last_seq = coalesce(
+                    (SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), last_seq)
+                WHERE id = 1
+                """, connection))
+            {
+                advance.Parameters.Add(new() { Value = start });
+                advance.Parameters.Add(new() { Value = settle });
+                await advance.ExecuteNonQueryAsync();
+            }
+        long next;
+        await using (var seen = new NpgsqlCommand(
+            "SELECT coalesce((SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), $1)", connection))
+        {
+            seen.Parameters.Add(new() { Value = start });
+            seen.Parameters.Add(new() { Value = NoticeGrace });
+            next = (long)(await seen.ExecuteScalarAsync())!;
         }
         await transaction.CommitAsync();
-        return made;
+        return (made, next);
     }
 
     /// <summary>
@@ -191,7 +265,7 @@ public sealed class WebhookStore
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
             await relaxed.ExecuteNonQueryAsync();
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             WITH chosen AS (
                 SELECT due.id, due.next_attempt_at FROM webhooks w
                 CROSS JOIN LATERAL (
@@ -208,22 +282,12 @@ public sealed class WebhookStore
             FROM chosen, webhooks w
             WHERE d.id = chosen.id AND w.id = d.webhook_id
               AND d.status IN ('pending', 'sending') AND (d.locked_until IS NULL OR d.locked_until < now())
-            RETURNING d.id, d.webhook_id, d.event_id, d.payload, w.url, d.attempts, w.enabled AND w.deleted_at IS NULL,
-                      w.secret, CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END
+            RETURNING {ClaimedColumns}
             """, connection, transaction);
         command.Parameters.Add(new() { Value = max });
         command.Parameters.Add(new() { Value = perEndpoint });
         command.Parameters.Add(new() { Value = lease });
-        var claimed = new List<ClaimedDelivery>();
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync())
-            {
-                var keys = new List<byte[]> { reader.GetFieldValue<byte[]>(7) };
-                if (!reader.IsDBNull(8)) keys.Add(reader.GetFieldValue<byte[]>(8));
-                // A webhook turned off since the delivery was made: the delivery ends without an attempt.
-                claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), reader.GetBoolean(6) ? keys.ToArray() : []));
-            }
+        var claimed = await ReadClaimed(command);
         await transaction.CommitAsync();
         return claimed;
     }
@@ -286,6 +350,20 @@ public sealed class WebhookStore
                     reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
             return views.ToArray();
         }
+    }
+
+    static async Task<List<ClaimedDelivery>> ReadClaimed(NpgsqlCommand command)
+    {
+        var claimed = new List<ClaimedDelivery>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var keys = new List<byte[]> { reader.GetFieldValue<byte[]>(7) };
+            if (!reader.IsDBNull(8)) keys.Add(reader.GetFieldValue<byte[]>(8));
+            claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+                reader.GetString(4), reader.GetInt32(5), reader.GetBoolean(6) ? keys.ToArray() : []));
+        }
+        return claimed;
     }
 
     static DateTimeOffset? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
