@@ -74,14 +74,13 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
 
     async Task<IReadOnlyList<bool>> FanOut(IReadOnlyList<Guid> eventIds)
     {
-        var perEndpoint = FanOutHeldPerEndpoint;
         var full = Volatile.Read(ref inFlight) >= FanOutHeld;
-        var room = endpointHeld.ToDictionary(e => e.Key, e => full ? 0 : Math.Max(0, perEndpoint - Volatile.Read(ref e.Value.Value)));
-        var claimed = await store.FanOut([.. eventIds], room, full ? 0 : perEndpoint, Lease);
+        var room = endpointHeld.ToDictionary(e => e.Key, e => full ? 0 : Math.Max(0, FanOutHeldPerEndpoint - Volatile.Read(ref e.Value.Value)));
+        var claimed = await store.FanOut([.. eventIds], room, full ? 0 : FanOutHeldPerEndpoint, Lease);
         foreach (var delivery in claimed) Start(delivery);
         // Deliveries were (or may have been) left pending where an endpoint had no more room: claim them as slots free up.
         var used = claimed.CountBy(d => d.WebhookId).ToDictionary();
-        if (full || claimed.Count == 0 || room.Any(r => used.GetValueOrDefault(r.Key) >= r.Value) || used.Any(u => u.Value >= perEndpoint))
+        if (full || claimed.Count == 0 || room.Any(r => used.GetValueOrDefault(r.Key) >= r.Value) || used.Any(u => u.Value >= FanOutHeldPerEndpoint))
             Backlog();
         return eventIds.Select(_ => true).ToArray();
     }

@@ -164,9 +164,7 @@ public sealed class WebhookStore
         // Lost in a crash, these rows are made again by the sweep, whose own (durable) commit also flushes
         // them once it has seen them: no need to wait for the disk here.
         await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
-            await relaxed.ExecuteNonQueryAsync();
+        await using var transaction = await BeginWithoutFlush(connection);
         await using var command = new NpgsqlCommand($"""
             WITH source AS ({string.Format(FanOutSource, "e.id = ANY($1)")}),
             ranked AS (
@@ -231,26 +229,24 @@ public sealed class WebhookStore
             made = await fanOut.ExecuteNonQueryAsync();
         }
         if (from is null)
-            await using (var advance = new NpgsqlCommand("""
-                UPDATE webhook_sweep SET last_seq = coalesce(
-                    (SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), last_seq)
-                WHERE id = 1
-                """, connection))
+            await using (var advance = new NpgsqlCommand("UPDATE webhook_sweep SET last_seq = $1 WHERE id = 1", connection))
             {
-                advance.Parameters.Add(new() { Value = start });
-                advance.Parameters.Add(new() { Value = settle });
+                advance.Parameters.Add(new() { Value = await LastOlderThan(settle) });
                 await advance.ExecuteNonQueryAsync();
             }
-        long next;
-        await using (var seen = new NpgsqlCommand(
-            "SELECT coalesce((SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), $1)", connection))
-        {
-            seen.Parameters.Add(new() { Value = start });
-            seen.Parameters.Add(new() { Value = NoticeGrace });
-            next = (long)(await seen.ExecuteScalarAsync())!;
-        }
+        var next = await LastOlderThan(NoticeGrace);
         await transaction.CommitAsync();
         return (made, next);
+
+        // The last event after start that is older than age (start when there is none).
+        async Task<long> LastOlderThan(TimeSpan age)
+        {
+            await using var last = new NpgsqlCommand(
+                "SELECT coalesce((SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), $1)", connection);
+            last.Parameters.Add(new() { Value = start });
+            last.Parameters.Add(new() { Value = age });
+            return (long)(await last.ExecuteScalarAsync())!;
+        }
     }
 
     /// <summary>
@@ -262,9 +258,7 @@ public sealed class WebhookStore
         // A lease is not worth waiting for the disk: lost in a crash, the delivery is simply due again,
         // and delivery is at least once anyway. So claims commit without waiting for the WAL flush.
         await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
-            await relaxed.ExecuteNonQueryAsync();
+        await using var transaction = await BeginWithoutFlush(connection);
         await using var command = new NpgsqlCommand($"""
             WITH chosen AS (
                 SELECT due.id, due.next_attempt_at FROM webhooks w
@@ -350,6 +344,15 @@ public sealed class WebhookStore
                     reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
             return views.ToArray();
         }
+    }
+
+    /// <summary>A transaction whose commit does not wait for the WAL flush.</summary>
+    static async Task<NpgsqlTransaction> BeginWithoutFlush(NpgsqlConnection connection)
+    {
+        var transaction = await connection.BeginTransactionAsync();
+        await using var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction);
+        await relaxed.ExecuteNonQueryAsync();
+        return transaction;
     }
 
     static async Task<List<ClaimedDelivery>> ReadClaimed(NpgsqlCommand command)
