@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tracking on this machine: builds, starts a local PostgreSQL under .data/ unless TRACKING_POSTGRES
-# names one, then the Silo and the Gateway (http://127.0.0.1:8080 unless TRACKING_URLS says otherwise).
+# names one, then the Gateway with the silo in its process (http://127.0.0.1:8080 unless TRACKING_URLS
+# says otherwise). TRACKING_SILO=separate runs the Silo and the Gateway as two processes instead.
 # Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,8 +27,11 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll & pids+=($!)
+export TRACKING_SILO=${TRACKING_SILO:-in-process}
+if [ "$TRACKING_SILO" != in-process ]; then
+  dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll & pids+=($!)
+fi
 dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll & pids+=($!)
 echo "Tracking is starting on $TRACKING_URLS (health: $TRACKING_URLS/healthz). Ctrl-C stops it."
-# If either process ends, stop the other.
+# If a process ends, stop the rest.
 wait -n "${pids[@]}"

@@ -2,22 +2,28 @@ using System.Text.Json;
 using Microsoft.AspNetCore.HttpOverrides;
 using Tracking.Gateway;
 using Tracking.Gateway.Endpoints;
+using Tracking.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls((Environment.GetEnvironmentVariable("TRACKING_URLS") ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';'));
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
     .AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
-builder.UseOrleansClient(client =>
-{
-    var orleans = builder.Configuration.GetSection("Orleans");
-    client.UseLocalhostClustering(
-        gatewayPort: orleans.GetValue("GatewayPort", 30000),
-        serviceId: orleans.GetValue("ServiceId", "tracking")!,
-        clusterId: orleans.GetValue("ClusterId", "tracking")!);
-    // The silo may start after us (or restart): keep trying instead of failing start-up.
-    client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
-});
+// On one machine the silo can live in this process: grain calls then skip the socket and serialization
+// between Gateway and Silo. Otherwise the Gateway is a client of the cluster.
+if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
+    await TrackingSilo.AddTo(builder);
+else
+    builder.UseOrleansClient(client =>
+    {
+        var orleans = builder.Configuration.GetSection("Orleans");
+        client.UseLocalhostClustering(
+            gatewayPort: orleans.GetValue("GatewayPort", 30000),
+            serviceId: orleans.GetValue("ServiceId", "tracking")!,
+            clusterId: orleans.GetValue("ClusterId", "tracking")!);
+        // The silo may start after us (or restart): keep trying instead of failing start-up.
+        client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
+    });
 
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));

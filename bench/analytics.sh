@@ -18,9 +18,8 @@ export TRACKING_URLS=http://127.0.0.1:18080 TRACKING_BOOTSTRAP_API_KEY=tk_bench_
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
-dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$work/silo.log" 2>&1 & pids+=($!)
-dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll >"$work/gateway.log" 2>&1 & pids+=($!)
-until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
+source bench/tracking.sh
+start_tracking "$work"
 
 pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25432 -U tracking -d tracking -qAt "$@"; }
 echo "Loading $emails emails and $events events over 90 days..."

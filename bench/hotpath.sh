@@ -5,7 +5,8 @@
 # Prints requests/s and latency per connection count, the ratios 3/2, 4/2 and 3/1, and checks that the
 # events in PostgreSQL equal the 200/302 answers wrk counted.
 # Then runs our pixel at half of its best rate, on a fixed schedule, and prints its latency there.
-#   bench/hotpath.sh [emails]      (BENCH_SECONDS per run, default 10; BENCH_CONNECTIONS, default "16 64 256")
+#   bench/hotpath.sh [emails]      (BENCH_SECONDS per run, default 10; BENCH_CONNECTIONS, default "16 64 256";
+#                                 BENCH_SILO, see bench/tracking.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 emails=${1:-100000}
@@ -27,12 +28,11 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$work/silo.log" 2>&1 & pids+=($!)
-dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll >"$work/gateway.log" 2>&1 & pids+=($!)
+source bench/tracking.sh
+start_tracking "$work"
 dotnet bench/BareKestrel/bin/Release/net10.0/BareKestrel.dll --urls http://127.0.0.1:18082 >"$work/bare.log" 2>&1 & pids+=($!)
 sed -e "s#PREFIX#$work#g" -e "s#PORT#18083#g" bench/nginx.conf >"$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" & pids+=($!)
-until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
 until curl -sf http://127.0.0.1:18082/v1/track/open/x >/dev/null; do sleep 0.2; done
 
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"

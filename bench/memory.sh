@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Memory after touching many distinct emails: loads N emails (default 1,000,000), opens each once through
-# the pixel (wrk, each path once, in order), then prints the resident memory of the silo and the gateway,
-# now and at their peak. The target is under 1 GiB for both together.
-#   bench/memory.sh [emails]      (BENCH_CONNECTIONS, default 64)
+# the pixel (wrk, each path once, in order), then prints the resident memory of Tracking's processes,
+# now and at their peak. The target is under 1 GiB together.
+#   bench/memory.sh [emails]      (BENCH_CONNECTIONS, default 64; BENCH_SILO, see bench/tracking.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 emails=${1:-1000000}
@@ -19,16 +19,19 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$work/silo.log" 2>&1 & pids+=($!); silo=$!
-dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll >"$work/gateway.log" 2>&1 & pids+=($!); gateway=$!
-until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
+source bench/tracking.sh
+start_tracking "$work"
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
 pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25435 -U tracking -d tracking -qAt -c "$1"; }
 mib() { awk -v k="$2" '$1 == k":" { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 report() {
-  printf "%-28s silo %5s MiB  gateway %5s MiB  together %5s MiB   (peak: silo %s, gateway %s)\n" "$1" \
-    "$(mib $silo VmRSS)" "$(mib $gateway VmRSS)" $(( $(mib $silo VmRSS) + $(mib $gateway VmRSS) )) \
-    "$(mib $silo VmHWM)" "$(mib $gateway VmHWM)"
+  local line total=0 i
+  line=$(printf "%-24s" "$1")
+  for i in "${!tracking_pids[@]}"; do
+    rss=$(mib "${tracking_pids[$i]}" VmRSS); total=$((total + rss))
+    line+=" ${tracking_names[$i]} $rss MiB (peak $(mib "${tracking_pids[$i]}" VmHWM))"
+  done
+  echo "$line  together $total MiB"
 }
 report "before:"
 

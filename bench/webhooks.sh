@@ -24,11 +24,10 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$work/silo.log" 2>&1 & pids+=($!)
-dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll >"$work/gateway.log" 2>&1 & pids+=($!)
+source bench/tracking.sh
+start_tracking "$work"
 sed -e "s#PREFIX#$work#g" -e "s#PORT#18088#g" bench/nginx.conf >"$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" & pids+=($!)
-until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
 
 for i in $(seq 1 "$endpoints"); do
   curl -sf -X POST "$TRACKING_URLS/v1/webhooks" -H "Authorization: Bearer $TRACKING_BOOTSTRAP_API_KEY" \

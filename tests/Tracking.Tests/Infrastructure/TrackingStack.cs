@@ -7,8 +7,10 @@ using Tracking.Projects;
 namespace Tracking.Tests.Infrastructure;
 
 /// <summary>
-/// A running Tracking: Silo and Gateway as real processes (as ./run.sh starts them) on a database of their
-/// own, reached over real HTTP. The silo can be killed (SIGKILL) and started again on the same database.
+/// A running Tracking: Silo and Gateway as real processes (as <c>TRACKING_SILO=separate ./run.sh</c> starts
+/// them), or one Gateway process with the silo inside it (<see cref="SiloInGateway"/>, as ./run.sh starts it),
+/// on a database of their own, reached over real HTTP. The silo can be killed (SIGKILL) and started again
+/// on the same database.
 /// </summary>
 public class TrackingStack : IAsyncLifetime
 {
@@ -29,6 +31,9 @@ public class TrackingStack : IAsyncLifetime
 
     protected virtual Dictionary<string, string> SiloSettings() => [];
 
+    /// <summary>One process: the Gateway hosts the silo (TRACKING_SILO=in-process).</summary>
+    protected virtual bool SiloInGateway => false;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabase();
@@ -37,12 +42,7 @@ public class TrackingStack : IAsyncLifetime
         Directory.CreateDirectory(logDir);
         Relay.Start();
         await Receiver.Start();
-        silo = StartSilo();
-        gateway = Start("Gateway", new()
-        {
-            ["TRACKING_URLS"] = BaseUrl.ToString().TrimEnd('/'),
-            ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
-        });
+        StartProcesses();
         await WaitUntilHealthy();
     }
 
@@ -55,11 +55,13 @@ public class TrackingStack : IAsyncLifetime
         await Db.DisposeAsync();
     }
 
-    /// <summary>kill -9 the silo, start a new one on the same database, and wait until the Gateway reaches it.</summary>
+    /// <summary>kill -9 the silo (with its Gateway, when it is inside it), start it again on the same database, and
+    /// wait until the Gateway reaches it.</summary>
     public async Task CrashAndRestartSilo()
     {
         Stop(silo);
-        silo = StartSilo();
+        if (SiloInGateway) StartProcesses();
+        else silo = Start("Silo", SiloEnvironment());
         await WaitUntilHealthy();
     }
 
@@ -97,7 +99,27 @@ public class TrackingStack : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    Process StartSilo()
+    void StartProcesses()
+    {
+        var gatewayEnv = new Dictionary<string, string>
+        {
+            ["TRACKING_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
+        };
+        if (SiloInGateway)
+        {
+            foreach (var (key, value) in SiloEnvironment()) gatewayEnv[key] = value;
+            gatewayEnv["TRACKING_SILO"] = "in-process";
+            silo = gateway = Start("Gateway", gatewayEnv);
+        }
+        else
+        {
+            silo = Start("Silo", SiloEnvironment());
+            gateway = Start("Gateway", gatewayEnv);
+        }
+    }
+
+    Dictionary<string, string> SiloEnvironment()
     {
         var env = new Dictionary<string, string>
         {
@@ -118,7 +140,7 @@ public class TrackingStack : IAsyncLifetime
             ["Webhooks__RetryScheduleSeconds"] = "0.3,0.3,0.3,0.3,0.3",
         };
         foreach (var (key, value) in SiloSettings()) env[key] = value;
-        return Start("Silo", env);
+        return env;
     }
 
     Process Start(string host, Dictionary<string, string> env)

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Tracking;
+using Tracking.Analytics;
+using Tracking.Delivery;
+using Tracking.Emails;
+using Tracking.Events;
+using Tracking.Links;
+using Tracking.Projects;
+using Tracking.Webhooks;
+
+namespace Tracking.Silo;
+
+/// <summary>
+/// Everything a silo needs in a host: configuration, the schema, services and Orleans. The Silo program
+/// runs it alone; the Gateway runs it in its own process when TRACKING_SILO=in-process (one machine).
+/// </summary>
+public static class TrackingSilo
+{
+    public static async Task AddTo(IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        var config = builder.Configuration;
+        // The short names the README documents; the standard Section__Key variables work as well.
+        config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Tracking"] = Environment.GetEnvironmentVariable("TRACKING_POSTGRES") ?? config.GetConnectionString("Tracking"),
+            ["Tracking:PublicBaseUrl"] = Environment.GetEnvironmentVariable("TRACKING_PUBLIC_BASE_URL")
+                ?? config["Tracking:PublicBaseUrl"]
+                ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
+            ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
+            ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
+            ["Webhooks:AllowHttp"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOW_HTTP") ?? config["Webhooks:AllowHttp"],
+            ["Webhooks:AllowedHosts"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOWED_HOSTS") ?? config["Webhooks:AllowedHosts"],
+            ["Smtp:Host"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_HOST") ?? config["Smtp:Host"],
+            ["Smtp:Port"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PORT") ?? config["Smtp:Port"],
+            ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
+            ["Smtp:Username"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_USERNAME") ?? config["Smtp:Username"],
+            ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
+        }.Where(kv => kv.Value is not null));
+
+        var connectionString = DatabaseConnection.Tune(config.GetConnectionString("Tracking")
+            ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string."));
+        var db = NpgsqlDataSource.Create(connectionString);
+        using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
+            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"));
+        var signingKey = await ServerSecrets.SigningKey(db, config["Tracking:SigningKey"]);
+        await BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]);
+
+        builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section)
+            .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+                "Tracking:PublicBaseUrl must be an absolute http(s) URL")
+            .ValidateOnStart();
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
+            .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port")
+            .ValidateOnStart();
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(o => { try { return o.RetrySchedule.Length > 0; } catch (FormatException) { return false; } },
+                "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(db);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new TrackingSignature(signingKey));
+        builder.Services.AddSingleton<TrackingLinks>();
+        builder.Services.AddSingleton<EmailTracker>();
+        builder.Services.AddSingleton<EmailStore>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
+        builder.Services.AddSingleton<EventReader>();
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<WebhookUrlPolicy>();
+        builder.Services.AddSingleton<WebhookSubscriptions>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
+        builder.Services.AddSingleton<IpAddressPolicy>();
+        builder.Services.AddSingleton<ProjectStore>();
+        // Registered before Orleans so that it stops after the silo: in-flight appends drain first.
+        builder.Services.AddSingleton<EventLog>();
+        builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<EventLog>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventLog>());
+
+        builder.UseOrleans(silo =>
+        {
+            var orleans = config.GetSection("Orleans");
+            silo.UseLocalhostClustering(
+                siloPort: orleans.GetValue("SiloPort", 11111),
+                gatewayPort: orleans.GetValue("GatewayPort", 30000),
+                serviceId: orleans.GetValue("ServiceId", "tracking")!,
+                clusterId: orleans.GetValue("ClusterId", "tracking")!);
+            silo.AddAdoNetGrainStorage("tracking", o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            // Memory streams carry event notices to webhook dispatchers: fast, and nothing depends on their
+            // durability (deliveries are rows; the sweep covers lost notices).
+            silo.AddMemoryStreams(EventStreams.Provider);
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = TimeSpan.FromMinutes(orleans.GetValue("GrainIdleMinutes", 10));
+                // An email is opened a few times over days, not minutes: its grain is cheap to bring back (one
+                // shared read) and costs about 2 KB while active, so it goes soon after its last call. This keeps
+                // memory bounded by the rate of distinct emails, not by their number.
+                var emailIdle = TimeSpan.FromSeconds(Math.Max(1, orleans.GetValue("EmailIdleSeconds", 15.0)));
+                o.ClassSpecificCollectionAge[typeof(EmailGrain).FullName!] = emailIdle;
+                // Orleans refuses an idle time that is not longer than the quantum.
+                o.CollectionQuantum = TimeSpan.FromSeconds(Math.Min(10, emailIdle.TotalSeconds / 2));
+            });
+            // The directory cache remembers where grains live; its default (a million entries) would by itself
+            // hold hundreds of MB once a million emails have been touched.
+            silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = orleans.GetValue("DirectoryCacheSize", 100_000));
+        });
+    }
+
+    static async Task BootstrapProject(ProjectStore projects, string? apiKey)
+    {
+        if (await projects.AnyApiKey()) return;
+        var created = await projects.Create("default", string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim());
+        if (string.IsNullOrWhiteSpace(apiKey))
+            Console.WriteLine($"""
+
+                Created project "default" with API key (shown only this once, keep it):
+
+                    {created.ApiKey}
+
+                """);
+        else
+            Console.WriteLine("Created project \"default\" with the API key from TRACKING_BOOTSTRAP_API_KEY.");
+    }
+}

@@ -1,0 +1,16 @@
+# Sourced by the benchmarks: starts Tracking as ./run.sh does, on the settings the script exported.
+#   BENCH_SILO=in-process (default)  one process: the Gateway with the silo inside it
+#   BENCH_SILO=separate              a Silo process and a Gateway process (the cluster's shape)
+# Appends the processes to pids (for cleanup) and sets tracking_pids and tracking_names (for CPU and memory).
+start_tracking() { # log-directory
+  local gateway=Gateway/bin/Release/net10.0/Tracking.Gateway.dll
+  if [ "${BENCH_SILO:-in-process}" = separate ]; then
+    dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$1/silo.log" 2>&1 & pids+=($!); tracking_pids=($!)
+    TRACKING_SILO=separate dotnet $gateway >"$1/gateway.log" 2>&1 & pids+=($!); tracking_pids+=($!)
+    tracking_names=(silo gateway)
+  else
+    TRACKING_SILO=in-process dotnet $gateway >"$1/gateway.log" 2>&1 & pids+=($!); tracking_pids=($!)
+    tracking_names=(gateway+silo)
+  fi
+  until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
+}
