@@ -30,6 +30,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Never answers (until the caller gives up).</summary>
     public void Stall(string path) => behaviours[path] = async (_, ct) => { await Task.Delay(Timeout.Infinite, ct); return 200; };
 
+    /// <summary>Answers 200, each request once <paramref name="until"/> has completed.</summary>
+    public void Hold(string path, Task until) => behaviours[path] = async (_, ct) => { await until.WaitAsync(ct); return 200; };
+
+    /// <summary>Requests that arrived at <paramref name="path"/>, answered or not.</summary>
+    public int Calls(string path) => calls.GetValueOrDefault(path);
+
     public List<ReceivedWebhook> At(string path) => Received.Where(r => r.Path == path).ToList();
 
     public async Task Start()
