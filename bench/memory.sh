@@ -25,7 +25,7 @@ dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emai
 pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25435 -U tracking -d tracking -qAt -c "$1"; }
 mib() { awk -v k="$2" '$1 == k":" { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 report() {
-  local line total=0 i
+  local line total=0 i rss
   line=$(printf "%-24s" "$1")
   for i in "${!tracking_pids[@]}"; do
     rss=$(mib "${tracking_pids[$i]}" VmRSS); total=$((total + rss))
