@@ -9,12 +9,20 @@ public interface IEmailGrain : IGrainWithGuidKey
 
     /// <summary>The email, or null when it does not exist or belongs to another project.</summary>
     [Alias("Get"), ReadOnly] Task<EmailView?> Get(Guid projectId);
+}
 
+/// <summary>
+/// The hot path: records opens and clicks. A stateless worker near the caller; it does not wake the email's
+/// grain, which folds the committed events into its aggregates when they are read.
+/// </summary>
+[Alias("Tracking.IEngagementGrain")]
+public interface IEngagementGrain : IGrainWithIntegerKey
+{
     /// <summary>Completes once the open is committed (or was not recordable).</summary>
-    [Alias("RecordOpen")] Task RecordOpen(OpenContext open);
+    [Alias("RecordOpen")] Task RecordOpen(Guid emailId, OpenContext open);
 
     /// <summary>The destination of an authentic click, after the click is committed; null otherwise.</summary>
-    [Alias("RecordClick")] Task<string?> RecordClick(ClickContext click);
+    [Alias("RecordClick")] Task<string?> RecordClick(Guid emailId, ClickContext click);
 }
 
 /// <summary>A project's view across its emails.</summary>

@@ -35,8 +35,8 @@ public static class TrackingEndpoints
         {
             try
             {
-                await grains.GetGrain<IEmailGrain>(id)
-                    .RecordOpen(new OpenContext(ClientIp(http), Header(http, "User-Agent")))
+                await grains.GetGrain<IEngagementGrain>(0)
+                    .RecordOpen(id, new OpenContext(ClientIp(http), Header(http, "User-Agent")))
                     .WaitAsync(RecordTimeout);
             }
             catch (Exception ex)
@@ -74,13 +74,13 @@ public static class TrackingEndpoints
         string? destination;
         try
         {
-            destination = await grains.GetGrain<IEmailGrain>(emailId)
-                .RecordClick(new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer")))
+            destination = await grains.GetGrain<IEngagementGrain>(0)
+                .RecordClick(emailId, new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer")))
                 .WaitAsync(RecordTimeout);
         }
         catch (Exception ex)
         {
-            // Without the grain the link cannot be checked, and an unchecked link is never followed.
+            // Without the silo the link cannot be checked, and an unchecked link is never followed.
             log.LogError(ex, "Click on {EmailId} could not be checked", emailId);
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = "5";

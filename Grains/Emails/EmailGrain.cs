@@ -2,31 +2,24 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
-using Orleans.Streams;
 using Tracking.Delivery;
 using Tracking.Events;
-using Tracking.Links;
-using Tracking.Webhooks;
 
 namespace Tracking.Emails;
 
 /// <summary>
-/// One per email. The email itself is a row of <c>emails</c>, loaded on activation. Every open and click
-/// is committed to the event log before the call returns. The aggregates (first open, counts) are the
-/// snapshot in grain storage plus the log's events after it; they are loaded only when something reads
-/// them, so a pixel or a click on a cold email costs one read and one group-committed insert. The snapshot
-/// is written only once enough events have gathered since the last one that replaying them would cost
-/// more than writing it.
+/// One per email. The email itself is a row of <c>emails</c>, loaded on activation. Opens and clicks are
+/// committed to the event log by <see cref="EngagementGrain"/> without waking this grain; the aggregates
+/// (first open, counts) are the snapshot in grain storage plus the log's events after it, caught up
+/// whenever they are read. The snapshot is written only once enough events have been folded in since the
+/// last one that replaying them would cost more than writing it.
 /// </summary>
 public sealed class EmailGrain(
     [FromKeyedServices("tracking")] IGrainStorage storage,
     EmailStore emails,
     IEventLog events,
     EmailTracker tracker,
-    TrackingSignature signature,
-    IpAddressPolicy ipPolicy,
     Outbox outbox,
-    WebhookSubscriptions subscriptions,
     TimeProvider clock,
     ILogger<EmailGrain> log) : Grain, IEmailGrain
 {
@@ -37,8 +30,9 @@ public sealed class EmailGrain(
     EmailTracking? email;
     // Null until read: the snapshot with the later events folded in.
     GrainState<EmailState>? aggregates;
+    Task<GrainState<EmailState>>? snapshotRead;
     IGrainTimer? saveTimer;
-    // Events committed since the snapshot, whether or not the aggregates are loaded.
+    // Events folded in since the snapshot was read or written.
     int unsaved;
 
     Guid EmailId => this.GetPrimaryKey();
@@ -50,20 +44,28 @@ public sealed class EmailGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (unsaved < EventsPerSnapshot) return;
-        await LoadAggregates();
         await Save();
     }
 
-    async Task LoadAggregates()
+    /// <summary>Reads the snapshot once, then folds in whatever the log has committed since.</summary>
+    async Task CatchUp()
     {
-        if (aggregates is not null) return;
+        // Get is read-only and interleaves: concurrent callers share one snapshot read, and Apply skips
+        // an event it has already folded in.
+        if (aggregates is null)
+        {
+            try { aggregates = await (snapshotRead ??= ReadSnapshot()); }
+            catch { snapshotRead = null; throw; }
+        }
+        foreach (var e in await events.ReadAfter(EmailId, S.LastEventSeq)) Apply(e);
+    }
+
+    async Task<GrainState<EmailState>> ReadSnapshot()
+    {
         var loaded = new GrainState<EmailState>(new EmailState());
         await storage.ReadStateAsync(StateName, this.GetGrainId(), loaded);
         loaded.State ??= new EmailState();
-        var missed = await events.ReadAfter(EmailId, loaded.State.LastEventSeq);
-        aggregates = loaded;
-        unsaved = 0;
-        foreach (var e in missed) Apply(e);
+        return loaded;
     }
 
     public async Task<EmailCreation> Create(Guid projectId, EmailDraft draft)
@@ -89,78 +91,23 @@ public sealed class EmailGrain(
     public async Task<EmailView?> Get(Guid projectId) =>
         email is not null && email.ProjectId == projectId ? await View() : null;
 
-    public async Task RecordOpen(OpenContext open)
-    {
-        if (email is null || !email.Tracking.Open) return;
-        await Record(EventTypes.Opened, open.IpAddress, open.UserAgent, referer: null, link: null);
-    }
-
-    public async Task<string?> RecordClick(ClickContext click)
-    {
-        if (email is null) return null;
-        var destination = Authenticate(click);
-        if (destination is null) return null;
-        try
-        {
-            await Record(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination);
-        }
-        catch (Exception ex)
-        {
-            // The link is authentic: the recipient still gets where they meant to go; the failure is logged.
-            log.LogError(ex, "Click on email {EmailId} was not recorded", EmailId);
-        }
-        return destination;
-    }
-
-    string? Authenticate(ClickContext click)
-    {
-        if (click.Url is null)
-        {
-            var index = signature.VerifyClick(click.TrackingId, EmailId);
-            return index is { } i && i < email!.Links.Count ? email.Links[i] : null;
-        }
-        if (click.Tid is null || click.Signature is null) return null;
-        if (!TrackingLinks.IsTrackable(click.Url, out var destination)) return null;
-        return signature.VerifyBroadcast(EmailId, click.Url, click.Tid, click.Signature) ? destination : null;
-    }
-
-    async Task Record(string type, string? ip, string? userAgent, string? referer, string? link)
-    {
-        var now = clock.GetDatabaseNow();
-        var e = new EmailEvent(Guid.CreateVersion7(now), EmailId, email!.ProjectId, type, now,
-            ipPolicy.Apply(ip), Truncate(userAgent, 1024), Truncate(referer, 2048), link);
-        var seq = await events.Append(e);
-        if (aggregates is not null) Apply(e with { Seq = seq });
-        else Counted();
-        // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
-        // design; the sweep finds any event without a notice.
-        if (subscriptions.Wants(email!.ProjectId, "email." + type))
-            this.GetStreamProvider(EventStreams.Provider)
-                .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, email.ProjectId))
-                .OnNextAsync(new EventNotice(e.Id, EmailId)).Ignore();
-    }
-
     void Apply(EmailEvent e)
     {
         if (e.Seq <= S.LastEventSeq) return;
         switch (e.Type)
         {
+            // The earliest, not the first in the log: two first opens can commit in either order.
             case EventTypes.Opened:
                 S.OpenCount++;
-                S.OpenedAt ??= e.CreatedAt;
+                S.OpenedAt = Earliest(S.OpenedAt, e.CreatedAt);
                 break;
             case EventTypes.Clicked:
                 S.ClickCount++;
-                S.ClickedAt ??= e.CreatedAt;
+                S.ClickedAt = Earliest(S.ClickedAt, e.CreatedAt);
                 if (e.Link is not null) S.LinkClicks[e.Link] = S.LinkClicks.GetValueOrDefault(e.Link) + 1;
                 break;
         }
         S.LastEventSeq = e.Seq;
-        Counted();
-    }
-
-    void Counted()
-    {
         if (++unsaved >= EventsPerSnapshot)
             saveTimer ??= this.RegisterGrainTimer(SaveFromTimer, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
     }
@@ -171,7 +118,6 @@ public sealed class EmailGrain(
         saveTimer = null;
         try
         {
-            await LoadAggregates();
             await Save();
         }
         catch (Exception ex)
@@ -191,7 +137,7 @@ public sealed class EmailGrain(
 
     async Task<EmailView> View()
     {
-        var loading = LoadAggregates();
+        var loading = CatchUp();
         var (e, delivery) = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
         await loading;
         var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
@@ -204,5 +150,6 @@ public sealed class EmailGrain(
             attachments.ToArray());
     }
 
-    static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+    static DateTimeOffset Earliest(DateTimeOffset? known, DateTimeOffset candidate) =>
+        known is { } k && k <= candidate ? k : candidate;
 }

@@ -23,3 +23,21 @@ public sealed record EmailEvent(
     string? Referer,
     string? Link,
     long Seq = 0);
+
+/// <summary>
+/// An open or a click as the hot path has it. The email's project, and for a plain click the destination
+/// at <see cref="LinkIndex"/>, come from the email's row in the statement that commits it.
+/// </summary>
+public sealed record Engagement(
+    Guid Id,
+    Guid EmailId,
+    string Type,
+    DateTimeOffset CreatedAt,
+    string? IpAddress,
+    string? UserAgent,
+    string? Referer,
+    string? Link,
+    int? LinkIndex);
+
+/// <summary>A committed engagement: its place in the log, its email's project, and where a click leads.</summary>
+public sealed record RecordedEngagement(long Seq, Guid ProjectId, string? Link);

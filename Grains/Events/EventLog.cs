@@ -8,10 +8,17 @@ namespace Tracking.Events;
 /// <summary>The durable record of opens and clicks: the <c>email_events</c> table.</summary>
 public interface IEventLog
 {
-    /// <summary>Completes with the event's sequence number once it is committed.</summary>
-    Task<long> Append(EmailEvent e);
+    /// <summary>
+    /// Completes once the engagement is committed; null when nothing was recorded because the email does not
+    /// exist, does not track opens (for an open), or has no link at the index (for a plain click).
+    /// </summary>
+    Task<RecordedEngagement?> Append(Engagement e);
 
-    /// <summary>An email's events committed after <paramref name="afterSeq"/>, in order.</summary>
+    /// <summary>
+    /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. Reading past the
+    /// last one is safe because only this log writes them, one batch at a time, so they commit in
+    /// sequence order; other events (sent, delivered) may commit out of order and are left out.
+    /// </summary>
     Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq);
 }
 
@@ -23,7 +30,7 @@ public sealed class EventLog : IHostedService, IEventLog
 {
     readonly NpgsqlDataSource db;
     readonly ILogger<EventLog> log;
-    readonly StatementBatches<EmailEvent, long> appends;
+    readonly StatementBatches<Engagement, RecordedEngagement?> appends;
 
     public EventLog(NpgsqlDataSource db, ILogger<EventLog> log)
     {
@@ -32,14 +39,14 @@ public sealed class EventLog : IHostedService, IEventLog
         appends = new(Insert, maxBatch: 2000);
     }
 
-    public Task<long> Append(EmailEvent e) => appends.Run(e);
+    public Task<RecordedEngagement?> Append(Engagement e) => appends.Run(e);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>On shutdown the queue drains: every append already taken is committed or failed.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => appends.Complete().WaitAsync(cancellationToken);
 
-    async Task<IReadOnlyList<long>> Insert(IReadOnlyList<EmailEvent> events)
+    async Task<IReadOnlyList<RecordedEngagement?>> Insert(IReadOnlyList<Engagement> events)
     {
         try
         {
@@ -52,27 +59,36 @@ public sealed class EventLog : IHostedService, IEventLog
         }
     }
 
-    async Task<IReadOnlyList<long>> InsertAll(IReadOnlyList<EmailEvent> events)
+    // The join with emails is the check that the email exists and tracks this, and it supplies the project
+    // and a plain click's destination: the hot path needs no read of its own and no email grain.
+    async Task<IReadOnlyList<RecordedEngagement?>> InsertAll(IReadOnlyList<Engagement> events)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
-            RETURNING id, seq
+            SELECT n.id, n.email_id, e.project_id, n.type, n.created_at, n.ip_address, n.user_agent, n.referer,
+                   coalesce(n.link, e.links[n.link_index + 1])
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[])
+                 AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index)
+            JOIN emails e ON e.id = n.email_id
+            WHERE CASE n.type WHEN 'opened' THEN e.track_open
+                              ELSE coalesce(n.link, e.links[n.link_index + 1]) IS NOT NULL END
+            RETURNING id, seq, project_id, link
             """);
         command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.EmailId).ToArray() });
-        command.Parameters.Add(new() { Value = events.Select(e => e.ProjectId).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.Type).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.CreatedAt.ToUniversalTime()).ToArray() });
         command.Parameters.Add(Texts(events.Select(e => e.IpAddress)));
         command.Parameters.Add(Texts(events.Select(e => e.UserAgent)));
         command.Parameters.Add(Texts(events.Select(e => e.Referer)));
         command.Parameters.Add(Texts(events.Select(e => e.Link)));
+        command.Parameters.Add(new() { Value = events.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
 
-        var seqs = new Dictionary<Guid, long>(events.Count);
+        var recorded = new Dictionary<Guid, RecordedEngagement>(events.Count);
         await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) seqs[reader.GetGuid(0)] = reader.GetInt64(1);
-        return events.Select(e => seqs[e.Id]).ToArray();
+            while (await reader.ReadAsync())
+                recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetInt64(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
     }
 
     static NpgsqlParameter Texts(IEnumerable<string?> values) =>
@@ -82,7 +98,7 @@ public sealed class EventLog : IHostedService, IEventLog
     {
         await using var command = db.CreateCommand("""
             SELECT id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link, seq
-            FROM email_events WHERE email_id = $1 AND seq > $2 ORDER BY seq
+            FROM email_events WHERE email_id = $1 AND seq > $2 AND type IN ('opened', 'clicked') ORDER BY seq
             """);
         command.Parameters.Add(new() { Value = emailId });
         command.Parameters.Add(new() { Value = afterSeq });
