@@ -66,6 +66,33 @@ public class ClickTrackingTests(TrackingStack stack)
     }
 
     [Fact]
+    public async Task A_signed_click_for_a_link_or_email_that_does_not_exist_never_redirects_and_records_nothing()
+    {
+        // Signed with the server's own key: what only a leaked key or a bug could produce. The email's row
+        // is what decides, in the same statement that records the click.
+        await using var keyQuery = stack.Db.CreateCommand("SELECT value FROM server_secrets WHERE name = 'click_signing_key'");
+        var signature = new Tracking.Links.TrackingSignature((byte[])(await keyQuery.ExecuteScalarAsync())!);
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = Guid.Parse(await client.SendTracked("<a href=\"https://shop.example/\">x</a>"));
+        var unknown = Guid.NewGuid();
+
+        foreach (var path in new[]
+                 {
+                     $"/v1/track/click/{signature.ClickTrackingId(id, 1)}",
+                     $"/v1/track/click/{signature.ClickTrackingId(unknown, 0)}",
+                     $"/v1/track/click/{unknown}?url={Uri.EscapeDataString("https://shop.example/")}&tid=t&sig={signature.BroadcastSignature(unknown, "https://shop.example/", "t")}",
+                 })
+        {
+            var response = await stack.Http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+        }
+        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id IN ($1, $2) AND type = 'clicked'", id, unknown));
+        // The real link still works.
+        Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync($"/v1/track/click/{signature.ClickTrackingId(id, 0)}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_broadcast_link_redirects_only_when_its_signature_verifies()
     {
         using var client = stack.ClientFor(await stack.CreateProject());
