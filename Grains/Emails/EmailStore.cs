@@ -26,7 +26,7 @@ public sealed record EmailRecord(
     string MessageId,
     string Status);
 
-/// <summary>What the hot path needs of an email: whose it is, what to track, where its links go.</summary>
+/// <summary>The few columns of an email that say whose it is, what it tracks and where its links go.</summary>
 public sealed record EmailTracking(Guid ProjectId, TrackedFlags Tracking, List<string> Links);
 
 /// <summary>Where an email's delivery stands.</summary>
@@ -170,8 +170,8 @@ public sealed class EmailStore
     }
 
     /// <summary>
-    /// The few columns an email grain needs to serve opens and clicks (not the content). Every email grain
-    /// activation asks this, so concurrent asks share one statement.
+    /// An email's few tracking columns (not the content). Every email grain activation asks this, so
+    /// concurrent asks share one statement.
     /// </summary>
     public Task<EmailTracking?> FindTracking(Guid id) => trackingReads.Run(id);
 
