@@ -70,20 +70,17 @@ public static class TrackingSilo
         builder.Services.AddSingleton<TrackingLinks>();
         builder.Services.AddSingleton<EmailTracker>();
         builder.Services.AddSingleton<EmailStore>();
-        builder.Services.AddSingleton<Outbox>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
+        AddHosted<Outbox>(builder.Services);
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
         builder.Services.AddSingleton<WebhookSubscriptions>();
-        builder.Services.AddSingleton<WebhookSender>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
+        AddHosted<WebhookSender>(builder.Services);
         builder.Services.AddSingleton<IpAddressPolicy>();
         builder.Services.AddSingleton<ProjectStore>();
         // Registered before Orleans so that it stops after the silo: in-flight appends drain first.
-        builder.Services.AddSingleton<EventLog>();
+        AddHosted<EventLog>(builder.Services);
         builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<EventLog>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventLog>());
 
         builder.UseOrleans(silo =>
         {
@@ -105,18 +102,25 @@ public static class TrackingSilo
             silo.Configure<GrainCollectionOptions>(o =>
             {
                 o.CollectionAge = TimeSpan.FromMinutes(orleans.GetValue("GrainIdleMinutes", 10));
-                // An email is opened a few times over days, not minutes: its grain is cheap to bring back (one
-                // shared read) and costs about 2 KB while active, so it goes soon after its last call. This keeps
-                // memory bounded by the rate of distinct emails, not by their number.
+                // Only the API wakes an email grain (opens and clicks go to the EngagementGrain), and rarely twice
+                // in a row: it is cheap to bring back (one shared read) and costs about 2 KB while active, so it
+                // goes soon after its last call.
                 var emailIdle = TimeSpan.FromSeconds(Math.Max(1, orleans.GetValue("EmailIdleSeconds", 15.0)));
                 o.ClassSpecificCollectionAge[typeof(EmailGrain).FullName!] = emailIdle;
                 // Orleans refuses an idle time that is not longer than the quantum.
                 o.CollectionQuantum = TimeSpan.FromSeconds(Math.Min(10, emailIdle.TotalSeconds / 2));
             });
             // The directory cache remembers where grains live; its default (a million entries) would by itself
-            // hold hundreds of MB once a million emails have been touched.
+            // hold hundreds of MB once a million email grains have been activated.
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = orleans.GetValue("DirectoryCacheSize", 100_000));
         });
+    }
+
+    /// <summary>A singleton that is also started and stopped with the host.</summary>
+    static void AddHosted<T>(IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
     static async Task BootstrapProject(ProjectStore projects, string? apiKey)

@@ -28,15 +28,14 @@ public sealed class EmailGrain(
     const int EventsPerSnapshot = 32;
     const string StateName = "email";
     EmailTracking? email;
-    // Null until read: the snapshot with the later events folded in.
-    GrainState<EmailState>? aggregates;
-    Task<GrainState<EmailState>>? snapshotRead;
+    // Null until read: the snapshot, into which the later events are folded.
+    Task<GrainState<EmailState>>? aggregates;
     IGrainTimer? saveTimer;
     // Events folded in since the snapshot was read or written.
     int unsaved;
 
     Guid EmailId => this.GetPrimaryKey();
-    EmailState S => aggregates!.State!;
+    EmailState S => aggregates!.Result.State!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         email = await emails.FindTracking(EmailId);
@@ -52,11 +51,8 @@ public sealed class EmailGrain(
     {
         // Get is read-only and interleaves: concurrent callers share one snapshot read, and Apply skips
         // an event it has already folded in.
-        if (aggregates is null)
-        {
-            try { aggregates = await (snapshotRead ??= ReadSnapshot()); }
-            catch { snapshotRead = null; throw; }
-        }
+        try { await (aggregates ??= ReadSnapshot()); }
+        catch { aggregates = null; throw; }
         foreach (var e in await events.ReadAfter(EmailId, S.LastEventSeq)) Apply(e);
     }
 
@@ -83,7 +79,7 @@ public sealed class EmailGrain(
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
         await emails.Insert(record);
         email = new EmailTracking(projectId, flags, content.Links);
-        aggregates = new GrainState<EmailState>(new EmailState());
+        aggregates = Task.FromResult(new GrainState<EmailState>(new EmailState()));
         outbox.Wake();
         return new(await View(), null);
     }
@@ -131,7 +127,7 @@ public sealed class EmailGrain(
     {
         var pending = unsaved;
         unsaved = 0;
-        try { await storage.WriteStateAsync(StateName, this.GetGrainId(), aggregates!); }
+        try { await storage.WriteStateAsync(StateName, this.GetGrainId(), aggregates!.Result); }
         catch { unsaved += pending; throw; }
     }
 
