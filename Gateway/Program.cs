@@ -7,7 +7,9 @@ using Tracking.Silo;
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls((Environment.GetEnvironmentVariable("TRACKING_URLS") ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';'));
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-    .AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+    .AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning)
+    // Its per-request log scope and Activity cost every pixel, and it logs nothing at Warning.
+    .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
 // On one machine the silo can live in this process: grain calls then skip the socket and serialization
 // between Gateway and Silo. Otherwise the Gateway is a client of the cluster.
@@ -25,6 +27,7 @@ else
         client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
     });
 
+builder.Services.AddSingleton<TrackingHits>();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 // Only proxies on loopback are trusted (the default), so a stranger cannot choose the recorded IP.

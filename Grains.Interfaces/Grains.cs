@@ -18,11 +18,11 @@ public interface IEmailGrain : IGrainWithGuidKey
 [Alias("Tracking.IEngagementGrain")]
 public interface IEngagementGrain : IGrainWithIntegerKey
 {
-    /// <summary>Completes once the open is committed (or was not recordable).</summary>
-    [Alias("RecordOpen")] Task RecordOpen(Guid emailId, OpenContext open);
-
-    /// <summary>The destination of an authentic click, after the click is committed; null otherwise.</summary>
-    [Alias("RecordClick")] Task<string?> RecordClick(Guid emailId, ClickContext click);
+    /// <summary>
+    /// Records hits that arrived together (the Gateway coalesces concurrent requests into one call): completes
+    /// once each is committed or found not recordable, with one outcome per hit, in order.
+    /// </summary>
+    [Alias("Record")] Task<HitOutcome[]> Record(TrackingHit[] hits);
 }
 
 /// <summary>A project's view across its emails.</summary>

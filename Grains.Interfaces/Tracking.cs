@@ -19,3 +19,19 @@ public sealed record ClickContext(
     [property: Id(4)] string? IpAddress,
     [property: Id(5)] string? UserAgent,
     [property: Id(6)] string? Referer);
+
+/// <summary>An open (<see cref="Open"/> set) or a click (<see cref="Click"/> set) on an email.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.TrackingHit")]
+public sealed record TrackingHit(
+    [property: Id(0)] Guid EmailId,
+    [property: Id(1)] OpenContext? Open,
+    [property: Id(2)] ClickContext? Click);
+
+/// <summary>
+/// What became of a hit: where an authentic click leads (null: nowhere), or that it could not be recorded,
+/// nor a click checked, because a part of the service is down.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tracking.HitOutcome")]
+public readonly record struct HitOutcome(
+    [property: Id(0)] string? Destination,
+    [property: Id(1)] bool Unavailable);

@@ -18,9 +18,6 @@ public static class TrackingEndpoints
         <body><h1>Link not found</h1><p>This tracking link is not valid.</p></body></html>
         """);
 
-    // An answer slower than this is not worth a recipient's wait: the pixel is served regardless.
-    static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(10);
-
     public static RouteGroupBuilder MapTracking(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/track");
@@ -29,15 +26,13 @@ public static class TrackingEndpoints
         return group;
     }
 
-    static async Task ServePixel(string? emailId, HttpContext http, IGrainFactory grains, ILogger<OpenContext> log)
+    static async Task ServePixel(string? emailId, HttpContext http, TrackingHits hits, ILogger<OpenContext> log)
     {
         if (HttpMethods.IsGet(http.Request.Method) && TryParseEmailId(emailId, out var id))
         {
             try
             {
-                await grains.GetGrain<IEngagementGrain>(0)
-                    .RecordOpen(id, new OpenContext(ClientIp(http), Header(http, "User-Agent")))
-                    .WaitAsync(RecordTimeout);
+                await hits.Record(new TrackingHit(id, new OpenContext(ClientIp(http), Header(http, "User-Agent")), null));
             }
             catch (Exception ex)
             {
@@ -55,7 +50,7 @@ public static class TrackingEndpoints
         if (!HttpMethods.IsHead(http.Request.Method)) await response.Body.WriteAsync(Gif);
     }
 
-    static async Task FollowClick(string? trackingId, HttpContext http, IGrainFactory grains, ILogger<ClickContext> log)
+    static async Task FollowClick(string? trackingId, HttpContext http, TrackingHits hits, ILogger<ClickContext> log)
     {
         var query = http.Request.Query;
         var broadcast = query.ContainsKey("url");
@@ -71,23 +66,26 @@ public static class TrackingEndpoints
             return;
         }
 
-        string? destination;
+        HitOutcome outcome;
         try
         {
-            destination = await grains.GetGrain<IEngagementGrain>(0)
-                .RecordClick(emailId, new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer")))
-                .WaitAsync(RecordTimeout);
+            outcome = await hits.Record(new TrackingHit(emailId, null,
+                new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer"))));
         }
         catch (Exception ex)
         {
-            // Without the silo the link cannot be checked, and an unchecked link is never followed.
             log.LogError(ex, "Click on {EmailId} could not be checked", emailId);
+            outcome = new(null, Unavailable: true);
+        }
+
+        if (outcome.Unavailable)
+        {
+            // An unchecked link is never followed.
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = "5";
             return;
         }
-
-        if (destination is null)
+        if (outcome.Destination is not { } destination)
         {
             await NotFound(http);
             return;

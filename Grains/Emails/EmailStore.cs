@@ -41,7 +41,7 @@ public static class EmailStatuses
 public sealed class EmailStore
 {
     readonly NpgsqlDataSource db;
-    readonly StatementBatches<Guid, EmailTracking?> trackingReads;
+    readonly CallBatches<Guid, EmailTracking?> trackingReads;
 
     public EmailStore(NpgsqlDataSource db)
     {

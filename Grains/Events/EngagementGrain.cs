@@ -9,9 +9,10 @@ using Tracking.Webhooks;
 namespace Tracking.Events;
 
 /// <summary>
-/// Records opens and clicks: checks a click's signature, then commits the event in the log's next group
-/// insert, which also finds the email's project and a plain click's destination. No per-email grain is
-/// activated, so a pixel on a cold email costs one row in a shared statement and no long-lived objects.
+/// Records opens and clicks: checks each click's signature, then commits the events of one call together
+/// in the log's next group insert, which also finds each email's project and a plain click's destination.
+/// No per-email grain is activated, so a pixel on a cold email costs one row in a shared statement and no
+/// long-lived objects.
 /// Reentrant: every call spends its time waiting on the group commit.
 /// </summary>
 [StatelessWorker, Reentrant]
@@ -24,56 +25,87 @@ public sealed class EngagementGrain(
     TimeProvider clock,
     ILogger<EngagementGrain> log) : Grain, IEngagementGrain
 {
-    public async Task RecordOpen(Guid emailId, OpenContext open) =>
-        await Record(emailId, EventTypes.Opened, open.IpAddress, open.UserAgent, referer: null, link: null, linkIndex: null);
-
-    public async Task<string?> RecordClick(Guid emailId, ClickContext click)
+    public async Task<HitOutcome[]> Record(TrackingHit[] hits)
     {
-        if (click.Url is null)
-        {
-            if (signature.VerifyClick(click.TrackingId, emailId) is not { } index) return null;
-            try
+        var outcomes = new HitOutcome[hits.Length];
+        var now = clock.GetDatabaseNow();
+        var ids = EventIds.New(hits.Length, now);
+        var engagements = new List<Engagement>(hits.Length);
+        var from = new List<int>(hits.Length);
+        for (var i = 0; i < hits.Length; i++)
+            if (ToEngagement(hits[i], ids[i], now) is { } engagement)
             {
-                return (await Record(emailId, EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, null, index))?.Link;
+                engagements.Add(engagement);
+                from.Add(i);
             }
-            catch (Exception ex)
-            {
-                // The link is authentic: the recipient still gets where they meant to go if the email can be read.
-                log.LogError(ex, "Click on email {EmailId} was not recorded", emailId);
-                var email = await emails.FindTracking(emailId);
-                return email is not null && index < email.Links.Count ? email.Links[index] : null;
-            }
-        }
+        if (engagements.Count == 0) return outcomes;
 
-        if (click.Tid is null || click.Signature is null) return null;
-        if (!TrackingLinks.IsTrackable(click.Url, out var destination)) return null;
-        if (!signature.VerifyBroadcast(emailId, click.Url, click.Tid, click.Signature)) return null;
+        IReadOnlyList<RecordedEngagement?> recorded;
         try
         {
-            return (await Record(emailId, EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination, null))?.Link;
+            recorded = await events.Append(engagements);
         }
         catch (Exception ex)
         {
-            // Signed by this server for this email: the destination is authentic without the database.
-            log.LogError(ex, "Click on email {EmailId} was not recorded", emailId);
-            return destination;
+            log.LogError(ex, "{Count} opens and clicks were not recorded", engagements.Count);
+            var fallbacks = await Task.WhenAll(engagements.Select(Unrecorded));
+            for (var j = 0; j < fallbacks.Length; j++) outcomes[from[j]] = fallbacks[j];
+            return outcomes;
         }
+
+        for (var j = 0; j < engagements.Count; j++)
+        {
+            if (recorded[j] is not { } r) continue;
+            outcomes[from[j]] = new(r.Link, Unavailable: false);
+            // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
+            // design; the sweep finds any event without a notice.
+            if (subscriptions.Wants(r.ProjectId, "email." + engagements[j].Type))
+                this.GetStreamProvider(EventStreams.Provider)
+                    .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, r.ProjectId))
+                    .OnNextAsync(new EventNotice(engagements[j].Id, engagements[j].EmailId)).Ignore();
+        }
+        return outcomes;
     }
 
-    async Task<RecordedEngagement?> Record(Guid emailId, string type, string? ip, string? userAgent, string? referer,
-        string? link, int? linkIndex)
+    /// <summary>The event a hit records, or null when it records nothing: a click whose signature fails.</summary>
+    Engagement? ToEngagement(TrackingHit hit, Guid id, DateTimeOffset now)
     {
-        var now = clock.GetDatabaseNow();
-        var id = Guid.CreateVersion7(now);
-        var recorded = await events.Append(new Engagement(id, emailId, type, now, ipPolicy.Apply(ip),
-            Truncate(userAgent, 1024), Truncate(referer, 2048), link, linkIndex));
-        // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
-        // design; the sweep finds any event without a notice.
-        if (recorded is not null && subscriptions.Wants(recorded.ProjectId, "email." + type))
-            this.GetStreamProvider(EventStreams.Provider)
-                .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, recorded.ProjectId))
-                .OnNextAsync(new EventNotice(id, emailId)).Ignore();
-        return recorded;
+        if (hit.Open is { } open)
+            return New(EventTypes.Opened, open.IpAddress, open.UserAgent, referer: null, link: null, linkIndex: null);
+        if (hit.Click is not { } click) return null;
+
+        if (click.Url is null)
+            return signature.VerifyClick(click.TrackingId, hit.EmailId) is { } index
+                ? New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, link: null, linkIndex: index)
+                : null;
+
+        if (click.Tid is null || click.Signature is null) return null;
+        if (!TrackingLinks.IsTrackable(click.Url, out var destination)) return null;
+        if (!signature.VerifyBroadcast(hit.EmailId, click.Url, click.Tid, click.Signature)) return null;
+        return New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination, linkIndex: null);
+
+        Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex) =>
+            new(id, hit.EmailId, type, now, ipPolicy.Apply(ip), Truncate(userAgent, 1024),
+                Truncate(referer, 2048), link, linkIndex);
+    }
+
+    /// <summary>When the log cannot commit: an authentic click still leads where it should if that can be known.</summary>
+    async Task<HitOutcome> Unrecorded(Engagement e)
+    {
+        if (e.Type == EventTypes.Opened) return new(null, Unavailable: true);
+        // A broadcast link carries its destination, signed by this server for this email.
+        if (e.Link is not null) return new(e.Link, Unavailable: false);
+        try
+        {
+            var email = await emails.FindTracking(e.EmailId);
+            return new(email is not null && e.LinkIndex < email.Links.Count ? email.Links[e.LinkIndex.Value] : null, false);
+        }
+        catch (Exception ex)
+        {
+            // An unchecked link is never followed.
+            log.LogError(ex, "Click on email {EmailId} could not be checked", e.EmailId);
+            return new(null, Unavailable: true);
+        }
     }
 
     static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

@@ -9,10 +9,11 @@ namespace Tracking.Events;
 public interface IEventLog
 {
     /// <summary>
-    /// Completes once the engagement is committed; null when nothing was recorded because the email does not
-    /// exist, does not track opens (for an open), or has no link at the index (for a plain click).
+    /// Completes once the engagements are committed, with one result each, in order: null when nothing was
+    /// recorded because the email does not exist, does not track opens (for an open), or has no link at the
+    /// index (for a plain click).
     /// </summary>
-    Task<RecordedEngagement?> Append(Engagement e);
+    Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements);
 
     /// <summary>
     /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. Reading past the
@@ -30,38 +31,46 @@ public sealed class EventLog : IHostedService, IEventLog
 {
     readonly NpgsqlDataSource db;
     readonly ILogger<EventLog> log;
-    readonly StatementBatches<Engagement, RecordedEngagement?> appends;
+    readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
     public EventLog(NpgsqlDataSource db, ILogger<EventLog> log)
     {
         this.db = db;
         this.log = log;
-        appends = new(Insert, maxBatch: 2000);
+        // Each append is one grain call's hits (the Gateway sends up to 1,000 together).
+        appends = new(Insert, maxBatch: 16);
     }
 
-    public Task<RecordedEngagement?> Append(Engagement e) => appends.Run(e);
+    public Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements) => appends.Run(engagements);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>On shutdown the queue drains: every append already taken is committed or failed.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => appends.Complete().WaitAsync(cancellationToken);
 
-    async Task<IReadOnlyList<RecordedEngagement?>> Insert(IReadOnlyList<Engagement> events)
+    async Task<IReadOnlyList<IReadOnlyList<RecordedEngagement?>>> Insert(IReadOnlyList<IReadOnlyList<Engagement>> appended)
     {
+        var events = appended.Count == 1 ? appended[0] : appended.SelectMany(a => a).ToArray();
+        RecordedEngagement?[] recorded;
         try
         {
-            return await InsertAll(events);
+            recorded = await InsertAll(events);
         }
         catch (Exception ex)
         {
             log.LogError(ex, "Could not commit {Count} events", events.Count);
             throw;
         }
+        if (appended.Count == 1) return [recorded];
+        var results = new IReadOnlyList<RecordedEngagement?>[appended.Count];
+        for (int i = 0, start = 0; i < appended.Count; start += appended[i].Count, i++)
+            results[i] = new ArraySegment<RecordedEngagement?>(recorded, start, appended[i].Count);
+        return results;
     }
 
     // The join with emails is the check that the email exists and tracks this, and it supplies the project
     // and a plain click's destination: the hot path needs no read of its own and no email grain.
-    async Task<IReadOnlyList<RecordedEngagement?>> InsertAll(IReadOnlyList<Engagement> events)
+    async Task<RecordedEngagement?[]> InsertAll(IReadOnlyList<Engagement> events)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)

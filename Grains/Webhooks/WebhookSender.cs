@@ -46,7 +46,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     int inFlight;
     // Whether the table may hold due deliveries that a claim would take: only then does a freed slot claim at once.
     volatile bool backlog = true;
-    StatementBatches<Guid, bool>? fanOuts;
+    CallBatches<Guid, bool>? fanOuts;
     CancellationToken stopping;
 
     TimeSpan AttemptTimeout => TimeSpan.FromSeconds(settings.TimeoutSeconds);

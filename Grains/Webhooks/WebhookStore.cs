@@ -10,7 +10,7 @@ public sealed class WebhookStore
 {
     readonly NpgsqlDataSource db;
     // Successful attempts are recorded together: one statement (and one commit) for many deliveries.
-    readonly StatementBatches<(Guid Id, int StatusCode), bool> delivered;
+    readonly CallBatches<(Guid Id, int StatusCode), bool> delivered;
 
     public WebhookStore(NpgsqlDataSource db)
     {

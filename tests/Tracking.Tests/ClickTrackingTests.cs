@@ -34,6 +34,38 @@ public class ClickTrackingTests(TrackingStack stack)
     }
 
     [Fact]
+    public async Task Concurrent_opens_and_clicks_authentic_or_not_each_get_their_own_answer()
+    {
+        // Requests that arrive together share a grain call and an insert: each must still get its own outcome.
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<a href=\"https://shop.example/a\">a</a><a href=\"https://shop.example/b\">b</a>");
+        var links = (await client.GetEmail(id)).ClickLinks().Select(l => new Uri(l).PathAndQuery).ToList();
+        var tampered = links[0][..^1] + (links[0][^1] == 'A' ? 'B' : 'A');
+        var unknown = Guid.NewGuid();
+        var requests = Enumerable.Range(0, 15).SelectMany(_ => new[]
+        {
+            (Path: links[0], Status: HttpStatusCode.Found, Location: "https://shop.example/a"),
+            (Path: links[1], Status: HttpStatusCode.Found, Location: "https://shop.example/b"),
+            (Path: tampered, Status: HttpStatusCode.NotFound, Location: (string?)null),
+            (Path: $"/v1/track/open/{id}", Status: HttpStatusCode.OK, Location: null),
+            (Path: $"/v1/track/open/{unknown}", Status: HttpStatusCode.OK, Location: null),
+        }).ToList();
+
+        var responses = await Task.WhenAll(requests.Select(r => stack.Http.GetAsync(r.Path)));
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            Assert.Equal(requests[i].Status, responses[i].StatusCode);
+            Assert.Equal(requests[i].Location, responses[i].Headers.Location?.OriginalString);
+        }
+        var emailId = Guid.Parse(id);
+        Assert.Equal(15, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'clicked' AND link = $2", emailId, "https://shop.example/a"));
+        Assert.Equal(15, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'clicked' AND link = $2", emailId, "https://shop.example/b"));
+        Assert.Equal(15, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'opened'", emailId));
+        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1", unknown));
+    }
+
+    [Fact]
     public async Task A_tampered_click_id_never_redirects_and_records_nothing()
     {
         using var client = stack.ClientFor(await stack.CreateProject());

@@ -2,14 +2,14 @@ using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;
 
-public class StatementBatchesTests
+public class CallBatchesTests
 {
     [Fact]
     public async Task Requests_queued_while_a_batch_runs_go_together_in_the_next_and_get_their_own_results()
     {
         var gate = new TaskCompletionSource();
         var batches = new List<int[]>();
-        var statements = new StatementBatches<int, string>(async requests =>
+        var statements = new CallBatches<int, string>(async requests =>
         {
             lock (batches) batches.Add([.. requests]);
             await gate.Task;
@@ -28,10 +28,40 @@ public class StatementBatchesTests
     }
 
     [Fact]
+    public async Task With_two_calls_in_flight_a_second_batch_starts_while_the_first_runs_and_a_third_waits()
+    {
+        var gates = new List<TaskCompletionSource>();
+        var batches = new List<int[]>();
+        var calls = new CallBatches<int, int>(async requests =>
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (batches) { batches.Add([.. requests]); gates.Add(gate); }
+            await gate.Task;
+            return requests.ToArray();
+        }, maxBatch: 100, maxInFlight: 2);
+
+        var first = calls.Run(1);
+        await TrackingStack.Eventually(() => Task.FromResult(batches.Count == 1), "the first batch started");
+        var second = calls.Run(2);
+        await TrackingStack.Eventually(() => Task.FromResult(batches.Count == 2), "two batches running at once");
+        var queued = new[] { calls.Run(3), calls.Run(4) };
+        await Task.Delay(100);
+        Assert.Equal(2, batches.Count);
+
+        lock (batches) gates[0].SetResult();
+        Assert.Equal(1, await first);
+        await TrackingStack.Eventually(() => Task.FromResult(batches.Count == 3), "the queued requests went as the next batch");
+        lock (batches) { gates[1].SetResult(); gates[2].SetResult(); }
+        Assert.Equal(2, await second);
+        Assert.Equal(new[] { 3, 4 }, await Task.WhenAll(queued));
+        Assert.Equal([[1], [2], [3, 4]], batches);
+    }
+
+    [Fact]
     public async Task A_failed_statement_fails_every_request_of_its_batch_and_only_those()
     {
         var calls = 0;
-        var statements = new StatementBatches<int, int>(requests =>
+        var statements = new CallBatches<int, int>(requests =>
             Interlocked.Increment(ref calls) == 1
                 ? Task.FromException<IReadOnlyList<int>>(new InvalidOperationException("down"))
                 : Task.FromResult<IReadOnlyList<int>>(requests.ToArray()), maxBatch: 10);
@@ -43,7 +73,7 @@ public class StatementBatchesTests
     [Fact]
     public async Task Completing_drains_what_was_queued_and_refuses_what_comes_after()
     {
-        var statements = new StatementBatches<int, int>(async requests =>
+        var statements = new CallBatches<int, int>(async requests =>
         {
             await Task.Delay(50);
             return requests.ToArray();

@@ -1,0 +1,70 @@
+using System.Threading.Channels;
+
+namespace Tracking;
+
+/// <summary>
+/// Coalesces concurrent requests into one call (a database statement, a grain call): while the calls
+/// allowed in flight run, newcomers queue up and go together in the next. Under load this turns a round
+/// trip per request into one per batch; when idle, a request runs at once, alone.
+/// </summary>
+/// <param name="run">Runs one batch; answers one result per request, in the same order.</param>
+/// <param name="maxInFlight">
+/// How many batches may run at once. With one, batches run strictly one after another, which the event
+/// log relies on for its commit order.
+/// </param>
+public sealed class CallBatches<TRequest, TResult>(
+    Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxBatch, int maxInFlight = 1)
+{
+    readonly Channel<(TRequest Request, TaskCompletionSource<TResult> Done)> pending =
+        Channel.CreateUnbounded<(TRequest, TaskCompletionSource<TResult>)>(new() { SingleReader = true });
+    readonly SemaphoreSlim slots = new(maxInFlight, maxInFlight);
+    Task? loop;
+
+    public Task<TResult> Run(TRequest request)
+    {
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!pending.Writer.TryWrite((request, done)))
+            done.SetException(new InvalidOperationException("Shutting down: no more calls are run."));
+        else if (loop is null)
+            lock (pending) loop ??= Task.Run(Loop);
+        return done.Task;
+    }
+
+    /// <summary>Takes no more requests and completes once the queued ones have run.</summary>
+    public Task Complete()
+    {
+        pending.Writer.TryComplete();
+        lock (pending) return loop ?? Task.CompletedTask;
+    }
+
+    async Task Loop()
+    {
+        while (await pending.Reader.WaitToReadAsync())
+        {
+            // Waiting for a free slot before taking the queue is what lets a batch grow under load.
+            await slots.WaitAsync();
+            var batch = new List<(TRequest Request, TaskCompletionSource<TResult> Done)>();
+            while (batch.Count < maxBatch && pending.Reader.TryRead(out var item)) batch.Add(item);
+            if (maxInFlight == 1) await RunBatch(batch);
+            else _ = RunBatch(batch);
+        }
+        for (var i = 0; i < maxInFlight; i++) await slots.WaitAsync();
+    }
+
+    async Task RunBatch(List<(TRequest Request, TaskCompletionSource<TResult> Done)> batch)
+    {
+        try
+        {
+            var results = await run(batch.ConvertAll(b => b.Request));
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+        }
+        catch (Exception ex)
+        {
+            foreach (var (_, done) in batch) done.TrySetException(ex);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+}
