@@ -49,6 +49,11 @@ run() { # name base-url paths-file connections
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+# Warm-up, not reported: every server has compiled its hot code (.NET tiers up its JIT under load) before
+# the first measured run, which would otherwise be the 16-connection one.
+for url in http://127.0.0.1:18083 http://127.0.0.1:18082 "$TRACKING_URLS"; do run warm-up "$url" "$work/pixel-paths.txt" 64 >/dev/null; done
+run warm-up "$TRACKING_URLS" "$work/click-paths.txt" 64 >/dev/null
+
 echo "--- $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $emails emails, ${duration}s per run, wrk -t2"
 printf "%-6s %-8s %10s %9s %9s %9s %14s\n" conns target req/s p50_ms p99_ms max_ms "ok/events"
 failed=0
