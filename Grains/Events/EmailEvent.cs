@@ -39,5 +39,5 @@ public sealed record Engagement(
     string? Link,
     int? LinkIndex);
 
-/// <summary>A committed engagement: its place in the log, its email's project, and where a click leads.</summary>
-public sealed record RecordedEngagement(long Seq, Guid ProjectId, string? Link);
+/// <summary>A committed engagement: its email's project, and where a click leads.</summary>
+public sealed record RecordedEngagement(Guid ProjectId, string? Link);

@@ -81,7 +81,7 @@ public sealed class EventLog : IHostedService, IEventLog
             JOIN emails e ON e.id = n.email_id
             WHERE CASE n.type WHEN 'opened' THEN e.track_open
                               ELSE coalesce(n.link, e.links[n.link_index + 1]) IS NOT NULL END
-            RETURNING id, seq, project_id, link
+            RETURNING id, project_id, link
             """);
         command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.EmailId).ToArray() });
@@ -96,7 +96,7 @@ public sealed class EventLog : IHostedService, IEventLog
         var recorded = new Dictionary<Guid, RecordedEngagement>(events.Count);
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync())
-                recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetInt64(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
     }
 
