@@ -41,12 +41,12 @@ public sealed class CallBatches<TRequest, TResult>(
     {
         while (await pending.Reader.WaitToReadAsync())
         {
-            // Waiting for a free slot before taking the queue is what lets a batch grow under load.
+            // Waiting for a free slot before taking the queue is what lets a batch grow under load; a batch
+            // gives its slot back only once its requests have their results.
             await slots.WaitAsync();
             var batch = new List<(TRequest Request, TaskCompletionSource<TResult> Done)>();
             while (batch.Count < maxBatch && pending.Reader.TryRead(out var item)) batch.Add(item);
-            if (maxInFlight == 1) await RunBatch(batch);
-            else _ = RunBatch(batch);
+            _ = RunBatch(batch);
         }
         for (var i = 0; i < maxInFlight; i++) await slots.WaitAsync();
     }

@@ -50,7 +50,7 @@ public sealed class EventLog : IHostedService, IEventLog
 
     async Task<IReadOnlyList<IReadOnlyList<RecordedEngagement?>>> Insert(IReadOnlyList<IReadOnlyList<Engagement>> appended)
     {
-        var events = appended.Count == 1 ? appended[0] : appended.SelectMany(a => a).ToArray();
+        var events = appended.SelectMany(a => a).ToArray();
         RecordedEngagement?[] recorded;
         try
         {
@@ -58,10 +58,9 @@ public sealed class EventLog : IHostedService, IEventLog
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "Could not commit {Count} events", events.Count);
+            log.LogError(ex, "Could not commit {Count} events", events.Length);
             throw;
         }
-        if (appended.Count == 1) return [recorded];
         var results = new IReadOnlyList<RecordedEngagement?>[appended.Count];
         for (int i = 0, start = 0; i < appended.Count; start += appended[i].Count, i++)
             results[i] = new ArraySegment<RecordedEngagement?>(recorded, start, appended[i].Count);
