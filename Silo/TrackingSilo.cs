@@ -70,6 +70,7 @@ public static class TrackingSilo
         builder.Services.AddSingleton<TrackingLinks>();
         builder.Services.AddSingleton<EmailTracker>();
         builder.Services.AddSingleton<EmailStore>();
+        builder.Services.AddSingleton<EmailDirectory>();
         AddHosted<Outbox>(builder.Services);
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<WebhookStore>();

@@ -17,6 +17,7 @@ namespace Tracking.Emails;
 public sealed class EmailGrain(
     [FromKeyedServices("tracking")] IGrainStorage storage,
     EmailStore emails,
+    EmailDirectory directory,
     IEventLog events,
     EmailTracker tracker,
     Outbox outbox,
@@ -79,6 +80,8 @@ public sealed class EmailGrain(
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
         await emails.Insert(record);
         email = new EmailTracking(projectId, flags, content.Links);
+        // Most opens come soon after sending: this silo's event log then knows the email already.
+        directory.Add(EmailId, email);
         aggregates = Task.FromResult(new GrainState<EmailState>(new EmailState()));
         outbox.Wake();
         return new(await View(), null);

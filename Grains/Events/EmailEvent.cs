@@ -26,7 +26,8 @@ public sealed record EmailEvent(
 
 /// <summary>
 /// An open or a click as the hot path has it. The email's project, and for a plain click the destination
-/// at <see cref="LinkIndex"/>, come from the email's row in the statement that commits it.
+/// at <see cref="LinkIndex"/>, come from the event log: from its email directory, or from the email's row
+/// in the statement that commits it.
 /// </summary>
 public sealed record Engagement(
     Guid Id,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Tracking.Emails;
 
 namespace Tracking.Events;
 
@@ -30,12 +31,14 @@ public interface IEventLog
 public sealed class EventLog : IHostedService, IEventLog
 {
     readonly NpgsqlDataSource db;
+    readonly EmailDirectory directory;
     readonly ILogger<EventLog> log;
     readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
-    public EventLog(NpgsqlDataSource db, ILogger<EventLog> log)
+    public EventLog(NpgsqlDataSource db, EmailDirectory directory, ILogger<EventLog> log)
     {
         this.db = db;
+        this.directory = directory;
         this.log = log;
         // Each append is one grain call's hits (the Gateway sends up to 1,000 together).
         appends = new(Insert, maxBatch: 16);
@@ -67,36 +70,85 @@ public sealed class EventLog : IHostedService, IEventLog
         return results;
     }
 
-    // The join with emails is the check that the email exists and tracks this, and it supplies the project
-    // and a plain click's destination: the hot path needs no read of its own and no email grain.
+    // Whether an email exists and tracks this, its project, and a plain click's destination come from the
+    // email directory when it knows the email, and otherwise from a join with emails in the same insert,
+    // with the email's row read in the same round trip for the directory. The hot path needs no read of
+    // its own and no email grain.
     async Task<RecordedEngagement?[]> InsertAll(IReadOnlyList<Engagement> events)
     {
-        await using var command = db.CreateCommand("""
+        var known = new List<(Engagement Event, Guid ProjectId, string? Link)>(events.Count);
+        var unknown = new List<Engagement>();
+        foreach (var e in events)
+        {
+            if (!directory.TryFind(e.EmailId, out var email)) unknown.Add(e);
+            else if (Recordable(e, email) is (true, var link)) known.Add((e, email.ProjectId, link));
+        }
+
+        await using var batch = db.CreateBatch();
+        NpgsqlBatchCommand? read = null;
+        if (unknown.Count > 0)
+        {
+            read = new("SELECT id, project_id, track_open, track_click, links FROM emails WHERE id = ANY($1)");
+            read.Parameters.Add(new() { Value = unknown.Select(e => e.EmailId).Distinct().ToArray() });
+            batch.BatchCommands.Add(read);
+        }
+        var insert = new NpgsqlBatchCommand("""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
+            UNION ALL
             SELECT n.id, n.email_id, e.project_id, n.type, n.created_at, n.ip_address, n.user_agent, n.referer,
                    coalesce(n.link, e.links[n.link_index + 1])
-            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[])
+            FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
                  AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index)
             JOIN emails e ON e.id = n.email_id
             WHERE CASE n.type WHEN 'opened' THEN e.track_open
                               ELSE coalesce(n.link, e.links[n.link_index + 1]) IS NOT NULL END
             RETURNING id, project_id, link
             """);
-        command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
-        command.Parameters.Add(new() { Value = events.Select(e => e.EmailId).ToArray() });
-        command.Parameters.Add(new() { Value = events.Select(e => e.Type).ToArray() });
-        command.Parameters.Add(new() { Value = events.Select(e => e.CreatedAt.ToUniversalTime()).ToArray() });
-        command.Parameters.Add(Texts(events.Select(e => e.IpAddress)));
-        command.Parameters.Add(Texts(events.Select(e => e.UserAgent)));
-        command.Parameters.Add(Texts(events.Select(e => e.Referer)));
-        command.Parameters.Add(Texts(events.Select(e => e.Link)));
-        command.Parameters.Add(new() { Value = events.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        var p = insert.Parameters;
+        p.Add(new() { Value = known.Select(k => k.Event.Id).ToArray() });
+        p.Add(new() { Value = known.Select(k => k.Event.EmailId).ToArray() });
+        p.Add(new() { Value = known.Select(k => k.ProjectId).ToArray() });
+        p.Add(Texts(known.Select(k => k.Event.Type)));
+        p.Add(new() { Value = known.Select(k => k.Event.CreatedAt.ToUniversalTime()).ToArray() });
+        p.Add(Texts(known.Select(k => k.Event.IpAddress)));
+        p.Add(Texts(known.Select(k => k.Event.UserAgent)));
+        p.Add(Texts(known.Select(k => k.Event.Referer)));
+        p.Add(Texts(known.Select(k => k.Link)));
+        p.Add(new() { Value = unknown.Select(e => e.Id).ToArray() });
+        p.Add(new() { Value = unknown.Select(e => e.EmailId).ToArray() });
+        p.Add(Texts(unknown.Select(e => e.Type)));
+        p.Add(new() { Value = unknown.Select(e => e.CreatedAt.ToUniversalTime()).ToArray() });
+        p.Add(Texts(unknown.Select(e => e.IpAddress)));
+        p.Add(Texts(unknown.Select(e => e.UserAgent)));
+        p.Add(Texts(unknown.Select(e => e.Referer)));
+        p.Add(Texts(unknown.Select(e => e.Link)));
+        p.Add(new() { Value = unknown.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        batch.BatchCommands.Add(insert);
 
+        // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.
         var recorded = new Dictionary<Guid, RecordedEngagement>(events.Count);
-        await using (var reader = await command.ExecuteReaderAsync())
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            if (read is not null)
+            {
+                while (await reader.ReadAsync())
+                    directory.Add(reader.GetGuid(0), new EmailTracking(reader.GetGuid(1),
+                        new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]));
+                await reader.NextResultAsync();
+            }
             while (await reader.ReadAsync())
                 recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
         return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
+    }
+
+    /// <summary>What the join's condition says, for an email the directory knows: an open needs open tracking, a click a destination.</summary>
+    static (bool, string?) Recordable(Engagement e, EmailTracking email)
+    {
+        if (e.Type == EventTypes.Opened) return (email.Tracking.Open, null);
+        var link = e.Link ?? (e.LinkIndex is int i && i >= 0 && i < email.Links.Count ? email.Links[i] : null);
+        return (link is not null, link);
     }
 
     static NpgsqlParameter Texts(IEnumerable<string?> values) =>

@@ -1,0 +1,93 @@
+using System.Net;
+using Tracking.Emails;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests;
+
+public class EmailDirectoryTests
+{
+    static EmailTracking Email(params string[] links) => new(Guid.NewGuid(), new TrackedFlags(true, true), [.. links]);
+
+    [Fact]
+    public void Keeps_at_most_its_entries_and_what_is_in_use_survives()
+    {
+        var directory = new EmailDirectory(maxEntries: 4);
+        var kept = Guid.NewGuid();
+        directory.Add(kept, Email());
+        for (var i = 0; i < 100; i++)
+        {
+            directory.Add(Guid.NewGuid(), Email());
+            Assert.True(directory.Count <= 4);
+            Assert.True(directory.TryFind(kept, out _), $"lost the entry in use after {i + 1} more");
+        }
+        Assert.False(directory.TryFind(Guid.NewGuid(), out _));
+    }
+
+    [Fact]
+    public void An_entry_not_used_is_dropped_once_two_generations_have_filled()
+    {
+        var directory = new EmailDirectory(maxEntries: 4);
+        var old = Guid.NewGuid();
+        var email = Email("https://shop.example/a");
+        directory.Add(old, email);
+        Assert.True(directory.TryFind(old, out var found));
+        Assert.Same(email, found);
+        for (var i = 0; i < 4; i++) directory.Add(Guid.NewGuid(), Email());
+        Assert.False(directory.TryFind(old, out _));
+    }
+
+    [Fact]
+    public void Link_text_bounds_it_too()
+    {
+        // A newsletter can carry hundreds of links: the bound is on their characters as well as on emails.
+        var directory = new EmailDirectory(maxEntries: 1_000_000, maxLinkChars: 2_000);
+        var ids = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ids) directory.Add(id, Email(new string('x', 200), new string('y', 100)));
+        Assert.True(directory.Count <= 2_000 / 300 + 2, $"{directory.Count} emails kept");
+        Assert.True(directory.TryFind(ids[^1], out _));
+    }
+}
+
+/// <summary>
+/// The event log checks an email it has not seen by the email's row, and one it has seen by what it
+/// remembers of that row: both must give the same answers.
+/// </summary>
+[Collection(StackCollection.Name)]
+public class EmailDirectoryTrackingTests(TrackingStack stack)
+{
+    [Fact]
+    public async Task An_email_this_silo_did_not_send_gets_the_same_answers_before_and_after_it_is_remembered()
+    {
+        // Written straight to the table, as another silo would: this silo learns them on their first hit.
+        var signature = await stack.Signature();
+        var projectId = (await new Tracking.Projects.ProjectStore(stack.Db).Create("directory")).ProjectId;
+        var now = DateTimeOffset.UtcNow;
+        EmailRecord Record(Guid id, TrackedFlags flags, List<string> links) => new(id, projectId, null, now, "news@acme.example",
+            ["r@example.com"], [], [], [], "Hi", "<p>hi</p>", null, [], [], [], flags, links, $"{id:N}@acme.example", EmailStatuses.Stored);
+        var tracked = Guid.NewGuid();
+        var untracked = Guid.NewGuid();
+        await new EmailStore(stack.Db).InsertBroadcast(Guid.NewGuid(), projectId, now, "news@acme.example", "Hi", [],
+            [Record(tracked, new(true, true), ["https://shop.example/a"]), Record(untracked, new(false, false), [])]);
+
+        var requests = new (string Path, HttpStatusCode Status, string? Location)[]
+        {
+            ($"/v1/track/open/{tracked}", HttpStatusCode.OK, null),
+            ($"/v1/track/click/{signature.ClickTrackingId(tracked, 0)}", HttpStatusCode.Found, "https://shop.example/a"),
+            ($"/v1/track/click/{signature.ClickTrackingId(tracked, 1)}", HttpStatusCode.NotFound, null),
+            ($"/v1/track/open/{untracked}", HttpStatusCode.OK, null),
+            ($"/v1/track/click/{signature.ClickTrackingId(untracked, 0)}", HttpStatusCode.NotFound, null),
+        };
+        for (var round = 0; round < 3; round++)
+            foreach (var (path, status, location) in requests)
+            {
+                var response = await stack.Http.GetAsync(path);
+                Assert.Equal(status, response.StatusCode);
+                Assert.Equal(location, response.Headers.Location?.OriginalString);
+            }
+
+        Assert.Equal(3, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'opened' AND project_id = $2", tracked, projectId));
+        Assert.Equal(3, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'clicked' AND link = $2 AND project_id = $3",
+            tracked, "https://shop.example/a", projectId));
+        Assert.Equal(0, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type IN ('opened', 'clicked')", untracked));
+    }
+}
