@@ -26,7 +26,7 @@ public interface IEventLog
 
 /// <summary>
 /// Group commit: appends from concurrent requests queue up while one insert is in flight and then go
-/// together in the next single statement, so durability costs one round trip per batch, not per event.
+/// together in the next insert, so durability costs one round trip per batch, not per event.
 /// </summary>
 public sealed class EventLog : IHostedService, IEventLog
 {
