@@ -65,7 +65,6 @@ public static class TrackingSilo
                 "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds")
             .ValidateOnStart();
         builder.Services.AddSingleton(db);
-        builder.Services.AddKeyedSingleton(EventLog.ConnectionKey, EventLog.Connection(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new TrackingSignature(signingKey));
         builder.Services.AddSingleton<TrackingLinks>();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,46 +18,30 @@ public interface IEventLog
 
     /// <summary>
     /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. Reading past the
-    /// last one is safe because only this log writes them, down one connection, so one backend runs and
-    /// commits them in sequence order; other events (sent, delivered) may commit out of order and are
-    /// left out.
+    /// last one is safe because only this log writes them, one batch at a time, so they commit in
+    /// sequence order; other events (sent, delivered) may commit out of order and are left out.
     /// </summary>
     Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq);
 }
 
 /// <summary>
-/// Group commit: appends from concurrent requests queue up while inserts are in flight and then go
+/// Group commit: appends from concurrent requests queue up while one insert is in flight and then go
 /// together in the next insert, so durability costs one round trip per batch, not per event.
 /// </summary>
 public sealed class EventLog : IHostedService, IEventLog
 {
-    /// <summary>The service key of <see cref="Connection"/>'s data source.</summary>
-    public const string ConnectionKey = "event-log";
-
-    /// <summary>
-    /// The inserts' own data source: one connection, pipelined. The next insert is sent while the one
-    /// before it runs, so PostgreSQL goes from one commit straight to the next insert instead of waiting a
-    /// round trip, and the single backend still runs and commits them in the order they were sent.
-    /// </summary>
-    public static NpgsqlDataSource Connection(string connectionString) =>
-        new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { Multiplexing = true, MaxPoolSize = 1 } }.Build();
-
     readonly NpgsqlDataSource db;
-    readonly NpgsqlDataSource inserts;
     readonly EmailDirectory directory;
     readonly ILogger<EventLog> log;
     readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
-    public EventLog(NpgsqlDataSource db, [FromKeyedServices(ConnectionKey)] NpgsqlDataSource inserts, EmailDirectory directory,
-        ILogger<EventLog> log)
+    public EventLog(NpgsqlDataSource db, EmailDirectory directory, ILogger<EventLog> log)
     {
         this.db = db;
-        this.inserts = inserts;
         this.directory = directory;
         this.log = log;
-        // Each append is one grain call's hits (the Gateway sends up to 1,000 together). Two inserts in
-        // flight: one running, the next already waiting on the connection.
-        appends = new(Insert, maxBatch: 16, maxInFlight: 2);
+        // Each append is one grain call's hits (the Gateway sends up to 1,000 together).
+        appends = new(Insert, maxBatch: 16);
     }
 
     public Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements) => appends.Run(engagements);
@@ -101,7 +84,7 @@ public sealed class EventLog : IHostedService, IEventLog
             else if (Recordable(e, email) is (true, var link)) known.Add((e, email.ProjectId, link));
         }
 
-        await using var batch = inserts.CreateBatch();
+        await using var batch = db.CreateBatch();
         NpgsqlBatchCommand? read = null;
         if (unknown.Count > 0)
         {
