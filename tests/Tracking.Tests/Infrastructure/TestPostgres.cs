@@ -44,6 +44,19 @@ public static class TestPostgres
         return output.Trim().Split('\n')[^1];
     }
 
+    /// <summary>A server of its own in <paramref name="dataDir"/>, for a test that restarts it; returns its connection string.</summary>
+    public static async Task<string> StartServer(string dataDir) =>
+        (await Script("start", dataDir, FreePort().ToString())).Trim().Split('\n')[^1];
+
+    public static Task StopServer(string dataDir) => Script("stop", dataDir);
+
+    /// <summary>A fast shutdown (every session is ended) and a start again on the same port.</summary>
+    public static async Task RestartServer(string dataDir, int port)
+    {
+        await Script("stop", dataDir);
+        await Script("start", dataDir, port.ToString());
+    }
+
     static async Task<string> Script(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -31,12 +31,15 @@ public class TrackingStack : IAsyncLifetime
 
     protected virtual Dictionary<string, string> SiloSettings() => [];
 
+    /// <summary>The stack's database: by default one of its own on the run's shared server.</summary>
+    protected virtual Task<string> CreateDatabase() => TestPostgres.CreateDatabase();
+
     /// <summary>One process: the Gateway hosts the silo (TRACKING_SILO=in-process).</summary>
     protected virtual bool SiloInGateway => false;
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabase();
+        ConnectionString = await CreateDatabase();
         Db = NpgsqlDataSource.Create(ConnectionString);
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
         Directory.CreateDirectory(logDir);
@@ -46,7 +49,7 @@ public class TrackingStack : IAsyncLifetime
         await WaitUntilHealthy();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         foreach (var p in new[] { gateway, silo }) Stop(p);
