@@ -177,15 +177,21 @@ public sealed class EmailStore
 
     async Task<IReadOnlyList<EmailTracking?>> FindTracking(IReadOnlyList<Guid> ids)
     {
-        await using var command = db.CreateCommand("SELECT id, project_id, track_open, track_click, links FROM emails WHERE id = ANY($1)");
+        await using var command = db.CreateCommand(TrackingQuery);
         command.Parameters.Add(new() { Value = ids.ToArray() });
         var found = new Dictionary<Guid, EmailTracking>(ids.Count);
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync())
-                found[reader.GetGuid(0)] = new EmailTracking(reader.GetGuid(1),
-                    new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]);
+                found[reader.GetGuid(0)] = ReadTracking(reader);
         return ids.Select(id => found.GetValueOrDefault(id)).ToArray();
     }
+
+    /// <summary>The tracking columns of the emails with the ids in <c>$1</c>; each row is read by <see cref="ReadTracking"/>.</summary>
+    public const string TrackingQuery = "SELECT id, project_id, track_open, track_click, links FROM emails WHERE id = ANY($1)";
+
+    /// <summary>A row of <see cref="TrackingQuery"/>; its email id is column 0.</summary>
+    public static EmailTracking ReadTracking(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(1), new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]);
 
     /// <summary>A project's emails, newest first; one more than asked tells whether there are more.</summary>
     public async Task<EmailPage> List(Guid projectId, int limit, int offset)

@@ -88,7 +88,7 @@ public sealed class EventLog : IHostedService, IEventLog
         NpgsqlBatchCommand? read = null;
         if (unknown.Count > 0)
         {
-            read = new("SELECT id, project_id, track_open, track_click, links FROM emails WHERE id = ANY($1)");
+            read = new(EmailStore.TrackingQuery);
             read.Parameters.Add(new() { Value = unknown.Select(e => e.EmailId).Distinct().ToArray() });
             batch.BatchCommands.Add(read);
         }
@@ -133,8 +133,7 @@ public sealed class EventLog : IHostedService, IEventLog
             if (read is not null)
             {
                 while (await reader.ReadAsync())
-                    directory.Add(reader.GetGuid(0), new EmailTracking(reader.GetGuid(1),
-                        new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]));
+                    directory.Add(reader.GetGuid(0), EmailStore.ReadTracking(reader));
                 await reader.NextResultAsync();
             }
             while (await reader.ReadAsync())

@@ -30,23 +30,29 @@ public static class TestPostgres
         var configured = Environment.GetEnvironmentVariable("TRACKING_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
 
-        // A parent the postgres user can enter: initdb runs as that user when the tests run as root.
         var root = Path.Combine(Path.GetTempPath(), $"tracking-tests-{Environment.ProcessId}");
-        Directory.CreateDirectory(root);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         dataDir = Path.Combine(root, "pg");
-        var output = await Script("start", dataDir, FreePort().ToString());
+        var connectionString = await StartServer(dataDir);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             Script("stop", dataDir).GetAwaiter().GetResult();
             Directory.Delete(root, recursive: true);
         };
-        return output.Trim().Split('\n')[^1];
+        return connectionString;
     }
 
-    /// <summary>A server of its own in <paramref name="dataDir"/>, for a test that restarts it; returns its connection string.</summary>
-    public static async Task<string> StartServer(string dataDir) =>
-        (await Script("start", dataDir, FreePort().ToString())).Trim().Split('\n')[^1];
+    /// <summary>
+    /// Starts a server in <paramref name="dataDir"/> (the run's shared one, or one a test may restart) and
+    /// returns its connection string.
+    /// </summary>
+    public static async Task<string> StartServer(string dataDir)
+    {
+        // A parent the postgres user can enter: initdb runs as that user when the tests run as root.
+        var parent = Path.GetDirectoryName(dataDir)!;
+        Directory.CreateDirectory(parent);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(parent, (UnixFileMode)0b111_101_101);
+        return (await Script("start", dataDir, FreePort().ToString())).Trim().Split('\n')[^1];
+    }
 
     public static Task StopServer(string dataDir) => Script("stop", dataDir);
 
