@@ -9,8 +9,8 @@ namespace Tracking;
 /// </summary>
 /// <param name="run">Runs one batch; answers one result per request, in the same order.</param>
 /// <param name="maxInFlight">
-/// How many batches may run at once. With one, batches run strictly one after another, which the event
-/// log relies on for its commit order.
+/// How many batches may run at once. Batches are started in the order their requests came, which the
+/// event log relies on: it sends them down one connection, so they also commit in that order.
 /// </param>
 public sealed class CallBatches<TRequest, TResult>(
     Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxBatch, int maxInFlight = 1)

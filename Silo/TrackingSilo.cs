@@ -65,6 +65,7 @@ public static class TrackingSilo
                 "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds")
             .ValidateOnStart();
         builder.Services.AddSingleton(db);
+        builder.Services.AddSingleton(services => new EventLogConnection(connectionString, services.GetRequiredService<ILogger<EventLogConnection>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new TrackingSignature(signingKey));
         builder.Services.AddSingleton<TrackingLinks>();

@@ -18,30 +18,34 @@ public interface IEventLog
 
     /// <summary>
     /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. Reading past the
-    /// last one is safe because only this log writes them, one batch at a time, so they commit in
-    /// sequence order; other events (sent, delivered) may commit out of order and are left out.
+    /// last one is safe because only this log writes them, down one connection, so one backend runs and
+    /// commits them in sequence order; other events (sent, delivered) may commit out of order and are
+    /// left out.
     /// </summary>
     Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq);
 }
 
 /// <summary>
-/// Group commit: appends from concurrent requests queue up while one insert is in flight and then go
+/// Group commit: appends from concurrent requests queue up while inserts are in flight and then go
 /// together in the next insert, so durability costs one round trip per batch, not per event.
 /// </summary>
 public sealed class EventLog : IHostedService, IEventLog
 {
     readonly NpgsqlDataSource db;
+    readonly EventLogConnection connection;
     readonly EmailDirectory directory;
     readonly ILogger<EventLog> log;
     readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
-    public EventLog(NpgsqlDataSource db, EmailDirectory directory, ILogger<EventLog> log)
+    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, ILogger<EventLog> log)
     {
         this.db = db;
+        this.connection = connection;
         this.directory = directory;
         this.log = log;
-        // Each append is one grain call's hits (the Gateway sends up to 1,000 together).
-        appends = new(Insert, maxBatch: 16);
+        // Each append is one grain call's hits (the Gateway sends up to 1,000 together). Two inserts in
+        // flight: one running, the next already waiting on the connection.
+        appends = new(Insert, maxBatch: 16, maxInFlight: 2);
     }
 
     public Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements) => appends.Run(engagements);
@@ -70,11 +74,45 @@ public sealed class EventLog : IHostedService, IEventLog
         return results;
     }
 
+    /// <summary>
+    /// Inserts, and when the connection breaks on the way (PostgreSQL restarted, say), finds out whether the
+    /// insert committed and sends it again if not, a few times while the server comes back. An insert
+    /// commits whole, and the events' ids are unique, so one committed row tells.
+    /// </summary>
+    async Task<RecordedEngagement?[]> InsertAll(IReadOnlyList<Engagement> events)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var source = connection.Current;
+            try
+            {
+                return attempt == 0 ? await Insert(source, events) : await Committed(source, events) ?? await Insert(source, events);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < RetryDelays.Length)
+            {
+                log.LogWarning(ex, "Connection lost while committing {Count} events; trying again", events.Count);
+                connection.Replace(source);
+                await Task.Delay(RetryDelays[attempt]);
+            }
+        }
+    }
+
+    static readonly TimeSpan[] RetryDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
+
+    /// <summary>What an insert of these events recorded, if it committed; null if nothing of it is there.</summary>
+    static async Task<RecordedEngagement?[]?> Committed(NpgsqlDataSource source, IReadOnlyList<Engagement> events)
+    {
+        await using var command = source.CreateCommand("SELECT id, project_id, link FROM email_events WHERE id = ANY($1)");
+        command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
+        var recorded = await ReadRecorded(command.ExecuteReaderAsync(), events.Count);
+        return recorded.Count == 0 ? null : events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
+    }
+
     // Whether an email exists and tracks this, its project, and a plain click's destination come from the
     // email directory when it knows the email, and otherwise from a join with emails in the same insert,
     // with the email's row read in the same round trip for the directory. The hot path needs no read of
     // its own and no email grain.
-    async Task<RecordedEngagement?[]> InsertAll(IReadOnlyList<Engagement> events)
+    async Task<RecordedEngagement?[]> Insert(NpgsqlDataSource source, IReadOnlyList<Engagement> events)
     {
         var known = new List<(Engagement Event, Guid ProjectId, string? Link)>(events.Count);
         var unknown = new List<Engagement>();
@@ -84,7 +122,7 @@ public sealed class EventLog : IHostedService, IEventLog
             else if (Recordable(e, email) is (true, var link)) known.Add((e, email.ProjectId, link));
         }
 
-        await using var batch = db.CreateBatch();
+        await using var batch = source.CreateBatch();
         NpgsqlBatchCommand? read = null;
         if (unknown.Count > 0)
         {
@@ -127,19 +165,36 @@ public sealed class EventLog : IHostedService, IEventLog
         batch.BatchCommands.Add(insert);
 
         // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.
-        var recorded = new Dictionary<Guid, RecordedEngagement>(events.Count);
-        await using (var reader = await batch.ExecuteReaderAsync())
+        var recorded = await ReadRecorded(ExecuteBatch(), events.Count);
+        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
+
+        async Task<NpgsqlDataReader> ExecuteBatch()
         {
-            if (read is not null)
+            var reader = await batch.ExecuteReaderAsync();
+            if (read is null) return reader;
+            try
             {
                 while (await reader.ReadAsync())
                     directory.Add(reader.GetGuid(0), EmailStore.ReadTracking(reader));
                 await reader.NextResultAsync();
+                return reader;
             }
-            while (await reader.ReadAsync())
-                recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            catch
+            {
+                await reader.DisposeAsync();
+                throw;
+            }
         }
-        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
+    }
+
+    /// <summary>Rows of (id, project_id, link), by id.</summary>
+    static async Task<Dictionary<Guid, RecordedEngagement>> ReadRecorded(Task<NpgsqlDataReader> execute, int capacity)
+    {
+        var recorded = new Dictionary<Guid, RecordedEngagement>(capacity);
+        await using var reader = await execute;
+        while (await reader.ReadAsync())
+            recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return recorded;
     }
 
     /// <summary>What the join's condition says, for an email the directory knows: an open needs open tracking, a click a destination.</summary>

@@ -37,7 +37,7 @@ public sealed class RestartablePostgresStack : TrackingStack
 public class DatabaseRestartTests(RestartablePostgresStack stack) : IClassFixture<RestartablePostgresStack>
 {
     [Fact]
-    public async Task Acknowledged_events_survive_a_restart_of_PostgreSQL_and_tracking_resumes_after_it()
+    public async Task Acknowledged_events_survive_a_restart_of_PostgreSQL_and_the_first_hits_after_it_are_recorded()
     {
         using var client = stack.ClientFor(await stack.CreateProject());
         var id = await client.SendTracked("<a href=\"https://shop.example/a\">a</a>");
@@ -50,17 +50,17 @@ public class DatabaseRestartTests(RestartablePostgresStack stack) : IClassFixtur
         await stack.RestartPostgres();
 
         Assert.Equal(4, await stack.Scalar(Recorded, Guid.Parse(id)));
-        // The service's pooled connections were ended by the restart: it must find its feet again.
-        await TrackingStack.Eventually(async () =>
-        {
-            await stack.Http.GetAsync($"/v1/track/open/{id}");
-            return await stack.Scalar(Recorded, Guid.Parse(id)) > 4;
-        }, "an open after the restart is recorded");
+        // The event log's connection was ended by the restart: the first open and click after it are
+        // recorded all the same, on a new one.
+        Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
+        Assert.Equal(5, await stack.Scalar(Recorded, Guid.Parse(id)));
+        Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync(click)).StatusCode);
+        Assert.Equal(6, await stack.Scalar(Recorded, Guid.Parse(id)));
         // A pooled connection the restart ended can fail once before the pool drops it, so the API may need
         // a few tries too; then the counts include everything acknowledged before the restart.
         await TrackingStack.Eventually(async () => (await client.GetAsync($"/v1/emails/{id}")).IsSuccessStatusCode, "the API answers again");
         var email = await client.GetEmail(id);
-        Assert.True(email["open_count"]!.GetValue<int>() >= 4);
-        Assert.Equal(1, email["click_count"]!.GetValue<int>());
+        Assert.Equal(4, email["open_count"]!.GetValue<int>());
+        Assert.Equal(2, email["click_count"]!.GetValue<int>());
     }
 }
