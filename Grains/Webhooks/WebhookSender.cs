@@ -43,6 +43,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         UseCookies = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     }) { Timeout = Timeout.InfiniteTimeSpan };
+    readonly EventSequenceMarks sequence = new();
     int inFlight;
     // Whether the table may hold due deliveries that a claim would take: only then does a freed slot claim at once.
     volatile bool backlog = true;
@@ -135,8 +136,10 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                     lastSweep = clock.GetUtcNow();
                     var full = lastSweep - lastFullSweep >= Settle;
                     if (full) lastFullSweep = lastSweep;
-                    var (made, next) = await store.Sweep(Settle, full ? null : sweptTo);
+                    var (made, next, newest) = await store.Sweep(full ? null : sweptTo,
+                        full ? sequence.TakenBefore(lastSweep - Settle) : null, sequence.TakenBefore(lastSweep - WebhookStore.NoticeGrace));
                     sweptTo = next;
+                    if (newest is { } seq) sequence.Seen(seq, clock.GetUtcNow(), keep: Settle);
                     if (made > 0) Backlog();
                 }
                 var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref inFlight);

@@ -198,20 +198,28 @@ public sealed class WebhookStore
     /// Fans out the events after the sweep's cursor, or after <paramref name="from"/> when that is later: the
     /// catch-up for events no stream notice covered (delivery events have none). Opens and clicks get
     /// <see cref="NoticeGrace"/> first, so that their notices make and claim their deliveries.
-    /// A full pass (<paramref name="from"/> null) moves the durable cursor past the events older than
-    /// <paramref name="settle"/>: an event whose sequence number was taken earlier but committed later is
-    /// still seen by the next one. Re-seeing an event is harmless (one delivery per pair); the pairs
-    /// already made are skipped. Only one silo sweeps at a time.
+    /// A full pass (<paramref name="from"/> null) moves the durable cursor to <paramref name="settled"/>, an
+    /// event sequence number taken long enough ago that every event up to it has committed: an event whose
+    /// number was taken earlier but committed later is still seen by the next one. Re-seeing an event is
+    /// harmless (one delivery per pair); the pairs already made are skipped. Only one silo sweeps at a time.
     /// </summary>
-    /// <returns>The deliveries made, and where a quick pass can start next time (null when another silo holds the sweep).</returns>
-    public async Task<(int Made, long? Next)> Sweep(TimeSpan settle, long? from)
+    /// <param name="graced">An event sequence number taken at least <see cref="NoticeGrace"/> ago, if known.</param>
+    /// <returns>
+    /// The deliveries made, where a quick pass can start next time, and the newest event sequence number (both
+    /// null when another silo holds the sweep).
+    /// </returns>
+    public async Task<(int Made, long? Next, long? Newest)> Sweep(long? from, long? settled, long? graced)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        long start;
-        await using (var lockRow = new NpgsqlCommand("SELECT last_seq FROM webhook_sweep WHERE id = 1 FOR UPDATE SKIP LOCKED", connection))
+        long start, newest;
+        await using (var lockRow = new NpgsqlCommand(
+            "SELECT last_seq, (SELECT coalesce(max(seq), 0) FROM email_events) FROM webhook_sweep WHERE id = 1 FOR UPDATE SKIP LOCKED", connection))
+        await using (var row = await lockRow.ExecuteReaderAsync())
         {
-            if (await lockRow.ExecuteScalarAsync() is not long cursor) return (0, null);
+            if (!await row.ReadAsync()) return (0, null, null);
+            var cursor = row.GetInt64(0);
+            newest = row.GetInt64(1);
             start = Math.Max(cursor, from ?? cursor);
         }
         int made;
@@ -228,25 +236,14 @@ public sealed class WebhookStore
             fanOut.Parameters.Add(new() { Value = NoticeGrace });
             made = await fanOut.ExecuteNonQueryAsync();
         }
-        if (from is null)
-            await using (var advance = new NpgsqlCommand("UPDATE webhook_sweep SET last_seq = $1 WHERE id = 1", connection))
+        if (from is null && settled is { } moveTo)
+            await using (var advance = new NpgsqlCommand("UPDATE webhook_sweep SET last_seq = greatest(last_seq, $1) WHERE id = 1", connection))
             {
-                advance.Parameters.Add(new() { Value = await LastOlderThan(settle) });
+                advance.Parameters.Add(new() { Value = moveTo });
                 await advance.ExecuteNonQueryAsync();
             }
-        var next = await LastOlderThan(NoticeGrace);
         await transaction.CommitAsync();
-        return (made, next);
-
-        // The last event after start that is older than age (start when there is none).
-        async Task<long> LastOlderThan(TimeSpan age)
-        {
-            await using var last = new NpgsqlCommand(
-                "SELECT coalesce((SELECT max(seq) FROM email_events WHERE seq > $1 AND created_at < now() - $2), $1)", connection);
-            last.Parameters.Add(new() { Value = start });
-            last.Parameters.Add(new() { Value = age });
-            return (long)(await last.ExecuteScalarAsync())!;
-        }
+        return (made, Math.Max(start, graced ?? start), newest);
     }
 
     /// <summary>

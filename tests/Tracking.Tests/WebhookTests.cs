@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Tracking.Tests.Infrastructure;
 using Tracking.Webhooks;
 
@@ -244,6 +245,37 @@ public class WebhookTests(TrackingStack stack)
     }
 
     [Fact]
+    public async Task An_event_that_commits_after_a_later_one_is_still_delivered()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var hook = await Register(client, ["email.opened"]);
+        var emailId = Guid.Parse(await client.SendTracked("<p>x</p>"));
+        const string Open = """
+            INSERT INTO email_events (id, email_id, project_id, type, created_at)
+            SELECT $1, id, project_id, 'opened', now() FROM emails WHERE id = $2
+            """;
+        // Both without a stream notice, so only the sweep delivers them. The first takes its sequence number
+        // and then waits to commit, while the second commits and is delivered.
+        Guid late = Guid.NewGuid(), early = Guid.NewGuid();
+        await using var connection = await stack.Db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(Open, connection, transaction))
+        {
+            insert.Parameters.Add(new() { Value = late });
+            insert.Parameters.Add(new() { Value = emailId });
+            await insert.ExecuteNonQueryAsync();
+        }
+        await stack.Scalar(Open, early, emailId);
+        Assert.Equal($"evt_{early:N}", (await WaitFor(hook.Path, 1)).Single().Id);
+        // By now the sweep's quick passes start after both numbers.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await transaction.CommitAsync();
+
+        var received = await WaitFor(hook.Path, 2);
+        Assert.Equal([$"evt_{early:N}", $"evt_{late:N}"], received.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task Another_projects_webhook_is_not_found()
     {
         using var alice = stack.ClientFor(await stack.CreateProject());
@@ -254,6 +286,37 @@ public class WebhookTests(TrackingStack stack)
         Assert.Equal(HttpStatusCode.NotFound, (await mallory.GetAsync($"/v1/webhooks/{hook.Id}/deliveries")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await mallory.PostAsync($"/v1/webhooks/{hook.Id}/rotate-secret", null)).StatusCode);
         Assert.Empty((await (await mallory.GetAsync("/v1/webhooks")).Json())["data"]!.AsArray());
+    }
+}
+
+public class EventSequenceMarksTests
+{
+    static readonly DateTimeOffset T = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Answers_the_newest_number_seen_by_a_time_and_nothing_before_the_first_mark()
+    {
+        var marks = new EventSequenceMarks();
+        Assert.Null(marks.TakenBefore(T));
+        for (var i = 0; i < 5; i++) marks.Seen(100 + i * 10, T.AddSeconds(i), keep: TimeSpan.FromSeconds(10));
+        Assert.Null(marks.TakenBefore(T.AddMilliseconds(-1)));
+        Assert.Equal(100, marks.TakenBefore(T));
+        Assert.Equal(120, marks.TakenBefore(T.AddSeconds(2.5)));
+        Assert.Equal(140, marks.TakenBefore(T.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void Forgets_marks_only_once_a_newer_one_answers_for_the_age_it_keeps()
+    {
+        var marks = new EventSequenceMarks();
+        var keep = TimeSpan.FromSeconds(10);
+        for (var i = 0; i <= 60; i++)
+        {
+            var now = T.AddSeconds(i);
+            marks.Seen(i, now, keep);
+            // What the sweep asks: the number taken at least keep ago, which is the mark of that second.
+            Assert.Equal(i >= 10 ? i - 10 : null, marks.TakenBefore(now - keep));
+        }
     }
 }
 
