@@ -13,8 +13,10 @@ namespace Tracking.Events;
 /// </summary>
 public sealed class EventLogConnection(string connectionString, ILogger<EventLogConnection> log) : IAsyncDisposable
 {
-    // Long enough for whatever was still in flight on a replaced data source to fail or finish.
-    static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
+    // Long enough for whatever was still in flight on a replaced data source to fail or finish (an insert
+    // takes milliseconds), and short enough that the data sources replaced while PostgreSQL is down, when
+    // every insert fails at once, do not pile up.
+    static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
     readonly object gate = new();
     NpgsqlDataSource? current;
 
