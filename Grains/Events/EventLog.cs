@@ -104,7 +104,8 @@ public sealed class EventLog : IHostedService, IEventLog
     {
         await using var command = source.CreateCommand("SELECT id, project_id, link FROM email_events WHERE id = ANY($1)");
         command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
-        var recorded = await ReadRecorded(command.ExecuteReaderAsync(), events.Count);
+        await using var reader = await command.ExecuteReaderAsync();
+        var recorded = await ReadRecorded(reader, events.Count);
         return recorded.Count == 0 ? null : events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
     }
 
@@ -165,33 +166,21 @@ public sealed class EventLog : IHostedService, IEventLog
         batch.BatchCommands.Add(insert);
 
         // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.
-        var recorded = await ReadRecorded(ExecuteBatch(), events.Count);
-        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
-
-        async Task<NpgsqlDataReader> ExecuteBatch()
+        await using var reader = await batch.ExecuteReaderAsync();
+        if (read is not null)
         {
-            var reader = await batch.ExecuteReaderAsync();
-            if (read is null) return reader;
-            try
-            {
-                while (await reader.ReadAsync())
-                    directory.Add(reader.GetGuid(0), EmailStore.ReadTracking(reader));
-                await reader.NextResultAsync();
-                return reader;
-            }
-            catch
-            {
-                await reader.DisposeAsync();
-                throw;
-            }
+            while (await reader.ReadAsync())
+                directory.Add(reader.GetGuid(0), EmailStore.ReadTracking(reader));
+            await reader.NextResultAsync();
         }
+        var recorded = await ReadRecorded(reader, events.Count);
+        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
     }
 
     /// <summary>Rows of (id, project_id, link), by id.</summary>
-    static async Task<Dictionary<Guid, RecordedEngagement>> ReadRecorded(Task<NpgsqlDataReader> execute, int capacity)
+    static async Task<Dictionary<Guid, RecordedEngagement>> ReadRecorded(NpgsqlDataReader reader, int capacity)
     {
         var recorded = new Dictionary<Guid, RecordedEngagement>(capacity);
-        await using var reader = await execute;
         while (await reader.ReadAsync())
             recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         return recorded;
