@@ -105,8 +105,8 @@ public sealed class EventLog : IHostedService, IEventLog
         await using var command = source.CreateCommand("SELECT id, project_id, link FROM email_events WHERE id = ANY($1)");
         command.Parameters.Add(new() { Value = events.Select(e => e.Id).ToArray() });
         await using var reader = await command.ExecuteReaderAsync();
-        var recorded = await ReadRecorded(reader, events.Count);
-        return recorded.Count == 0 ? null : events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
+        var recorded = await ReadRecorded(reader, events);
+        return recorded.Any(r => r is not null) ? recorded : null;
     }
 
     // Whether an email exists and tracks this, its project, and a plain click's destination come from the
@@ -173,17 +173,16 @@ public sealed class EventLog : IHostedService, IEventLog
                 directory.Add(reader.GetGuid(0), EmailStore.ReadTracking(reader));
             await reader.NextResultAsync();
         }
-        var recorded = await ReadRecorded(reader, events.Count);
-        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
+        return await ReadRecorded(reader, events);
     }
 
-    /// <summary>Rows of (id, project_id, link), by id.</summary>
-    static async Task<Dictionary<Guid, RecordedEngagement>> ReadRecorded(NpgsqlDataReader reader, int capacity)
+    /// <summary>Rows of (id, project_id, link), as one result per event, in order: null for an event with no row.</summary>
+    static async Task<RecordedEngagement?[]> ReadRecorded(NpgsqlDataReader reader, IReadOnlyList<Engagement> events)
     {
-        var recorded = new Dictionary<Guid, RecordedEngagement>(capacity);
+        var recorded = new Dictionary<Guid, RecordedEngagement>(events.Count);
         while (await reader.ReadAsync())
             recorded[reader.GetGuid(0)] = new RecordedEngagement(reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-        return recorded;
+        return events.Select(e => recorded.GetValueOrDefault(e.Id)).ToArray();
     }
 
     /// <summary>What the join's condition says, for an email the directory knows: an open needs open tracking, a click a destination.</summary>
