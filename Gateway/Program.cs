@@ -18,17 +18,14 @@ if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
 else
     builder.UseOrleansClient(client =>
     {
-        var orleans = builder.Configuration.GetSection("Orleans");
-        client.UseLocalhostClustering(
-            gatewayPort: orleans.GetValue("GatewayPort", 30000),
-            serviceId: orleans.GetValue("ServiceId", "tracking")!,
-            clusterId: orleans.GetValue("ClusterId", "tracking")!);
+        ClusterMembership.Configure(client, builder.Configuration);
         // The silo may start after us (or restart): keep trying instead of failing start-up.
         client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
     });
 
 builder.Services.AddSingleton<TrackingHits>();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<UnreachableCluster>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 // Only proxies on loopback are trusted (the default), so a stranger cannot choose the recorded IP.
 builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

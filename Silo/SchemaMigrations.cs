@@ -6,13 +6,14 @@ namespace Tracking.Silo;
 
 /// <summary>
 /// Applies the numbered SQL files in Schema/ that the database has not seen, each in its own transaction,
-/// under an advisory lock so that silos starting together do not race.
+/// under an advisory lock so that silos starting together do not race. What else a silo sets up in the
+/// database at start-up (the first project) runs under the same lock, after the migrations.
 /// </summary>
 public static class SchemaMigrations
 {
     const long LockId = 0x7472_6163_6b69_6e67; // "tracking"
 
-    public static async Task Apply(NpgsqlDataSource db, ILogger log, CancellationToken ct = default)
+    public static async Task Apply(NpgsqlDataSource db, ILogger log, Func<Task>? thenUnderLock = null, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await Execute(connection, "SELECT pg_advisory_lock($1)", LockId);
@@ -37,6 +38,7 @@ public static class SchemaMigrations
                 await transaction.CommitAsync(ct);
                 log.LogInformation("Applied schema migration {Version}", version);
             }
+            if (thenUnderLock is not null) await thenUnderLock();
         }
         finally
         {

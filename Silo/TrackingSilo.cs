@@ -49,9 +49,10 @@ public static class TrackingSilo
             ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string."));
         var db = NpgsqlDataSource.Create(connectionString);
         using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
-            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"));
+            // Silos starting together on a new database make one first project, not one each.
+            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"),
+                () => BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]));
         var signingKey = await ServerSecrets.SigningKey(db, config["Tracking:SigningKey"]);
-        await BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]);
 
         builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section)
             .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
@@ -61,6 +62,7 @@ public static class TrackingSilo
             .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port")
             .ValidateOnStart();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Configure(o => o.AloneInCluster = !ClusterMembership.InDatabase(config))
             .Validate(o => { try { return o.RetrySchedule.Length > 0; } catch (FormatException) { return false; } },
                 "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds")
             .ValidateOnStart();
@@ -88,11 +90,7 @@ public static class TrackingSilo
         builder.UseOrleans(silo =>
         {
             var orleans = config.GetSection("Orleans");
-            silo.UseLocalhostClustering(
-                siloPort: orleans.GetValue("SiloPort", 11111),
-                gatewayPort: orleans.GetValue("GatewayPort", 30000),
-                serviceId: orleans.GetValue("ServiceId", "tracking")!,
-                clusterId: orleans.GetValue("ClusterId", "tracking")!);
+            ClusterMembership.Configure(silo, config, connectionString);
             silo.AddAdoNetGrainStorage("tracking", o =>
             {
                 o.Invariant = "Npgsql";

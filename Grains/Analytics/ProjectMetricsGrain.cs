@@ -16,8 +16,6 @@ public sealed class ProjectMetricsGrain(
     ILogger<ProjectMetricsGrain> log) : Grain, IProjectMetricsGrain
 {
     const int ReadBatch = 5000;
-    // An event read this long ago can no longer have a predecessor still being committed.
-    static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
     // Older than this (by the database's clock), an event is settled as soon as it is read.
     static readonly TimeSpan SurelySettled = TimeSpan.FromMinutes(10);
     static readonly TimeSpan Retention = TimeSpan.FromDays(92);
@@ -118,11 +116,10 @@ public sealed class ProjectMetricsGrain(
             if (batch.Count < ReadBatch) break;
         }
 
-        var settledUpTo = S.Recent.Where(r => r.Value < clock.GetUtcNow() - Settle).Select(r => r.Key).DefaultIfEmpty(0).Max();
-        if (settledUpTo > S.SettledSeq)
+        var settled = LateCommits.Advance(S.SettledSeq, S.Recent, clock.GetUtcNow());
+        if (settled != S.SettledSeq)
         {
-            S.SettledSeq = settledUpTo;
-            foreach (var seq in S.Recent.Keys.Where(k => k <= settledUpTo).ToList()) S.Recent.Remove(seq);
+            S.SettledSeq = settled;
             changed = true;
         }
         if (changed) ScheduleSave();

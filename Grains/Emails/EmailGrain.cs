@@ -54,7 +54,10 @@ public sealed class EmailGrain(
         // an event it has already folded in.
         try { await (aggregates ??= ReadSnapshot()); }
         catch { aggregates = null; throw; }
-        foreach (var e in await events.ReadAfter(EmailId, S.LastEventSeq)) Apply(e);
+        var read = await events.ReadAfter(EmailId, S.LastEventSeq);
+        var seenAt = clock.GetUtcNow();
+        foreach (var e in read) Apply(e, seenAt);
+        S.LastEventSeq = LateCommits.Advance(S.LastEventSeq, S.Recent, seenAt);
     }
 
     async Task<GrainState<EmailState>> ReadSnapshot()
@@ -62,6 +65,7 @@ public sealed class EmailGrain(
         var loaded = new GrainState<EmailState>(new EmailState());
         await storage.ReadStateAsync(StateName, this.GetGrainId(), loaded);
         loaded.State ??= new EmailState();
+        loaded.State.Recent ??= [];
         return loaded;
     }
 
@@ -90,9 +94,9 @@ public sealed class EmailGrain(
     public async Task<EmailView?> Get(Guid projectId) =>
         email is not null && email.ProjectId == projectId ? await View() : null;
 
-    void Apply(EmailEvent e)
+    void Apply(EmailEvent e, DateTimeOffset seenAt)
     {
-        if (e.Seq <= S.LastEventSeq) return;
+        if (e.Seq <= S.LastEventSeq || S.Recent.ContainsKey(e.Seq)) return;
         switch (e.Type)
         {
             // The earliest, not the first in the log: two first opens can commit in either order.
@@ -106,7 +110,7 @@ public sealed class EmailGrain(
                 if (e.Link is not null) S.LinkClicks[e.Link] = S.LinkClicks.GetValueOrDefault(e.Link) + 1;
                 break;
         }
-        S.LastEventSeq = e.Seq;
+        S.Recent[e.Seq] = seenAt;
         if (++unsaved >= EventsPerSnapshot)
             saveTimer ??= this.RegisterGrainTimer(SaveFromTimer, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
     }

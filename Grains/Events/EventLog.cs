@@ -17,10 +17,10 @@ public interface IEventLog
     Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements);
 
     /// <summary>
-    /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. Reading past the
-    /// last one is safe because only this log writes them, down one connection, so one backend runs and
-    /// commits them in sequence order; other events (sent, delivered) may commit out of order and are
-    /// left out.
+    /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. This log commits
+    /// its own inserts in sequence order (one connection, one backend), but in a cluster every silo has a
+    /// log, so a smaller number can still show after a larger one was read: readers allow for that
+    /// (<see cref="LateCommits"/>). Other events (sent, delivered) are left out.
     /// </summary>
     Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq);
 }

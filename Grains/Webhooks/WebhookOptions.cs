@@ -21,6 +21,12 @@ public sealed class WebhookOptions
     public int MaxConcurrency { get; set; } = 64;
     public double DisableAfterFailingDays { get; set; } = 5;
 
+    /// <summary>
+    /// Set by the silo: whether it is the only one (localhost clustering). Only then is a lease found at
+    /// start-up surely its own previous run's, free to take back at once.
+    /// </summary>
+    public bool AloneInCluster { get; set; } = true;
+
     public HashSet<string> AllowedHostSet => AllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
 

@@ -118,11 +118,12 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
-        // The silo is alone (localhost clustering): a lease found at start-up was taken by a previous run
-        // of this silo, which is gone, so its deliveries are due now rather than when the lease (which
-        // covers claiming ahead) runs out. A cluster would have to know which silo holds a lease first.
-        try { await store.ReleaseLeases(); }
-        catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
+        // A silo alone (localhost clustering): a lease found at start-up was taken by a previous run of this
+        // silo, which is gone, so its deliveries are due now rather than when the lease (which covers claiming
+        // ahead) runs out. In a cluster a lease may be another live silo's: it is left to run out.
+        if (settings.AloneInCluster)
+            try { await store.ReleaseLeases(); }
+            catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
         DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue;
         long? sweptTo = null;
         while (!stoppingToken.IsCancellationRequested)

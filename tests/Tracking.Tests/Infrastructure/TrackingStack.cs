@@ -16,9 +16,12 @@ public class TrackingStack : IAsyncLifetime
 {
     public const string BootstrapKey = "tk_bootstrap_test_key_0123456789";
 
-    readonly int siloPort = TestPostgres.FreePort(), orleansGatewayPort = TestPostgres.FreePort(), httpPort = TestPostgres.FreePort();
+    readonly int httpPort = TestPostgres.FreePort();
     readonly string logDir = Path.Combine(Path.GetTempPath(), "tracking-test-logs");
-    Process? silo, gateway;
+    // Each silo's (silo, gateway) ports; the first silo's gateway port is the one localhost clustering uses.
+    (int Silo, int Gateway)[] ports = [];
+    Process?[] silos = [];
+    Process? gateway;
 
     public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource Db { get; private set; } = null!;
@@ -37,6 +40,9 @@ public class TrackingStack : IAsyncLifetime
     /// <summary>One process: the Gateway hosts the silo (TRACKING_SILO=in-process).</summary>
     protected virtual bool SiloInGateway => false;
 
+    /// <summary>More than one silo: a cluster whose membership is in the database (Orleans:Membership=postgres).</summary>
+    protected virtual int SiloCount => 1;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabase();
@@ -45,6 +51,8 @@ public class TrackingStack : IAsyncLifetime
         Directory.CreateDirectory(logDir);
         Relay.Start();
         await Receiver.Start();
+        ports = Enumerable.Range(0, SiloCount).Select(_ => (TestPostgres.FreePort(), TestPostgres.FreePort())).ToArray();
+        silos = new Process?[SiloCount];
         StartProcesses();
         await WaitUntilHealthy();
     }
@@ -52,7 +60,7 @@ public class TrackingStack : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         Http.Dispose();
-        foreach (var p in new[] { gateway, silo }) Stop(p);
+        foreach (var p in silos.Prepend(gateway)) Stop(p);
         await Relay.DisposeAsync();
         await Receiver.DisposeAsync();
         await Db.DisposeAsync();
@@ -62,11 +70,21 @@ public class TrackingStack : IAsyncLifetime
     /// wait until the Gateway reaches it.</summary>
     public async Task CrashAndRestartSilo()
     {
-        Stop(silo);
+        CrashSilo(0);
         if (SiloInGateway) StartProcesses();
-        else silo = Start("Silo", SiloEnvironment());
+        else silos[0] = Start("Silo", SiloEnvironment(0));
         await WaitUntilHealthy();
     }
+
+    /// <summary>kill -9 one silo, and leave it dead.</summary>
+    public void CrashSilo(int index)
+    {
+        Stop(silos[index]);
+        silos[index] = null;
+    }
+
+    /// <summary>The silo ports of the cluster's members, as the membership table names them.</summary>
+    public IReadOnlyList<int> SiloPorts => ports.Select(p => p.Silo).ToArray();
 
     public async Task<string> CreateProject(string name = "test") => (await new ProjectStore(Db).Create(name)).ApiKey;
 
@@ -107,30 +125,35 @@ public class TrackingStack : IAsyncLifetime
         var gatewayEnv = new Dictionary<string, string>
         {
             ["TRACKING_URLS"] = BaseUrl.ToString().TrimEnd('/'),
-            ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
+            ["Orleans__GatewayPort"] = ports[0].Gateway.ToString(),
         };
+        if (SiloCount > 1)
+        {
+            gatewayEnv["Orleans__Membership"] = "postgres";
+            gatewayEnv["TRACKING_POSTGRES"] = ConnectionString;
+        }
         if (SiloInGateway)
         {
-            foreach (var (key, value) in SiloEnvironment()) gatewayEnv[key] = value;
+            foreach (var (key, value) in SiloEnvironment(0)) gatewayEnv[key] = value;
             gatewayEnv["TRACKING_SILO"] = "in-process";
-            silo = gateway = Start("Gateway", gatewayEnv);
+            silos[0] = gateway = Start("Gateway", gatewayEnv);
         }
         else
         {
-            silo = Start("Silo", SiloEnvironment());
+            for (var i = 0; i < SiloCount; i++) silos[i] = Start("Silo", SiloEnvironment(i));
             gateway = Start("Gateway", gatewayEnv);
         }
     }
 
-    Dictionary<string, string> SiloEnvironment()
+    Dictionary<string, string> SiloEnvironment(int index)
     {
         var env = new Dictionary<string, string>
         {
             ["TRACKING_POSTGRES"] = ConnectionString,
             ["TRACKING_PUBLIC_BASE_URL"] = BaseUrl.ToString().TrimEnd('/'),
             ["TRACKING_BOOTSTRAP_API_KEY"] = BootstrapKey,
-            ["Orleans__SiloPort"] = siloPort.ToString(),
-            ["Orleans__GatewayPort"] = orleansGatewayPort.ToString(),
+            ["Orleans__SiloPort"] = ports[index].Silo.ToString(),
+            ["Orleans__GatewayPort"] = ports[index].Gateway.ToString(),
             ["TRACKING_SMTP_HOST"] = "127.0.0.1",
             ["TRACKING_SMTP_PORT"] = Relay.Port.ToString(),
             ["TRACKING_SMTP_SECURITY"] = "None",
@@ -142,6 +165,11 @@ public class TrackingStack : IAsyncLifetime
             ["TRACKING_WEBHOOKS_ALLOWED_HOSTS"] = "127.0.0.1",
             ["Webhooks__RetryScheduleSeconds"] = "0.3,0.3,0.3,0.3,0.3",
         };
+        if (SiloCount > 1)
+        {
+            env["Orleans__Membership"] = "postgres";
+            env["Orleans__AdvertisedIP"] = "127.0.0.1";
+        }
         foreach (var (key, value) in SiloSettings()) env[key] = value;
         return env;
     }
@@ -157,7 +185,7 @@ public class TrackingStack : IAsyncLifetime
         };
         foreach (var (key, value) in env) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        var log = new StreamWriter(Path.Combine(logDir, $"{host}-{httpPort}.log"), append: true) { AutoFlush = true };
+        var log = new StreamWriter(Path.Combine(logDir, $"{host}-{httpPort}-{env.GetValueOrDefault("Orleans__SiloPort")}.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
@@ -177,7 +205,7 @@ public class TrackingStack : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (silo!.HasExited) throw new InvalidOperationException($"The silo exited; see {logDir}");
+            if (silos.Any(s => s is { HasExited: true })) throw new InvalidOperationException($"A silo exited; see {logDir}");
             try
             {
                 if ((await Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return;
