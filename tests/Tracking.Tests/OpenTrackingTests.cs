@@ -107,4 +107,30 @@ public class OpenTrackingTests(TrackingStack stack)
         await AssertIsThePixel(await stack.Http.GetAsync($"/v1/track/open/{id}.gif"));
         Assert.Equal(1, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task An_open_committed_late_with_a_smaller_sequence_number_is_still_counted_once()
+    {
+        // In a cluster every silo's event log commits on its own, so an insert can take a sequence number and
+        // commit after a larger one was read. A transaction of the test's plays the other silo's log.
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<p>late</p>");
+        await using var otherSilo = await stack.Db.OpenConnectionAsync();
+        await using var transaction = await otherSilo.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO email_events (id, email_id, project_id, type, created_at)
+            SELECT gen_random_uuid(), id, project_id, 'opened', now() FROM emails WHERE id = $1
+            """, otherSilo, transaction))
+        {
+            insert.Parameters.Add(new() { Value = Guid.Parse(id) });
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+
+        await AssertIsThePixel(await stack.Http.GetAsync($"/v1/track/open/{id}"));
+        Assert.Equal(1, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
+
+        await transaction.CommitAsync();
+        Assert.Equal(2, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
+        Assert.Equal(2, (await client.GetEmail(id))["open_count"]!.GetValue<int>());
+    }
 }
