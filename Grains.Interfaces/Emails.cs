@@ -36,7 +36,11 @@ public sealed record TrackingSettings(
 [GenerateSerializer, Immutable, Alias("Tracking.EmailCreation")]
 public sealed record EmailCreation(
     [property: Id(0)] EmailView? Email,
-    [property: Id(1)] Dictionary<string, string[]>? Errors);
+    [property: Id(1)] Dictionary<string, string[]>? Errors,
+    // Set when the id's email was made by another request (an Idempotency-Key used twice).
+    [property: Id(2)] string? Conflict = null,
+    // Set when the email was made before, by the same request: a retry.
+    [property: Id(3)] bool Replayed = false);
 
 /// <summary>An email as <c>GET /v1/emails/{id}</c> shows it.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EmailView")]

@@ -18,11 +18,16 @@ public static class EmailEndpoints
 
     static async Task<IResult> Send(HttpContext http, IGrainFactory grains)
     {
-        var (draft, problem) = await RequestBody.ReadObject<EmailDraft>(http.Request, "The email is not valid");
-        if (draft is null) return problem!;
+        if (!IdempotencyKey.TryRead(http.Request, out var key, out var problem)) return problem!;
+        var (draft, invalid) = await RequestBody.ReadObject<EmailDraft>(http.Request, "The email is not valid");
+        if (draft is null) return invalid!;
 
-        var created = await grains.GetGrain<IEmailGrain>(Guid.NewGuid()).Create(AuthenticatedProject.Of(http), draft);
+        var project = AuthenticatedProject.Of(http);
+        var id = key is null ? Guid.NewGuid() : IdempotencyKey.EmailId(project, key);
+        var created = await grains.GetGrain<IEmailGrain>(id).Create(project, draft, key is null ? null : IdempotencyKey.RequestHash(draft));
+        if (created.Conflict is { } conflict) return IdempotencyKey.Conflict(conflict);
         if (created.Errors is { Count: > 0 }) return RequestBody.Invalid(created.Errors, "The email is not valid");
+        if (created.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         var email = created.Email!;
         return TypedResults.Ok(new { email.Id, email.From, email.To, email.CreatedAt });
     }
@@ -30,6 +35,7 @@ public static class EmailEndpoints
     /// <summary>Each item stands alone: valid items are accepted even when others are not.</summary>
     static async Task<IResult> SendBatch(HttpContext http, IGrainFactory grains)
     {
+        if (!IdempotencyKey.TryRead(http.Request, out var key, out var badKey)) return badKey!;
         var (body, problem) = await RequestBody.Read(http.Request);
         if (problem is not null) return problem;
         if (body.ValueKind != JsonValueKind.Array)
@@ -43,7 +49,9 @@ public static class EmailEndpoints
         {
             var draft = RequestBody.Bind<EmailDraft>(item, out var errors, $"[{i}]");
             if (draft is null) return (object)new { Errors = errors };
-            var created = await grains.GetGrain<IEmailGrain>(Guid.NewGuid()).Create(project, draft);
+            var id = key is null ? Guid.NewGuid() : IdempotencyKey.EmailId(project, key, i);
+            var created = await grains.GetGrain<IEmailGrain>(id).Create(project, draft, key is null ? null : IdempotencyKey.RequestHash(draft));
+            if (created.Conflict is { } conflict) return new { Errors = new Dictionary<string, string[]> { [$"[{i}]"] = [conflict] } };
             return created.Errors is { Count: > 0 } ? new { created.Errors } : new { created.Email!.Id };
         }));
         return TypedResults.Ok(new { Data = results });

@@ -69,10 +69,17 @@ public sealed class EmailGrain(
         return loaded;
     }
 
-    public async Task<EmailCreation> Create(Guid projectId, EmailDraft draft)
+    public async Task<EmailCreation> Create(Guid projectId, EmailDraft draft, byte[]? requestHash = null)
     {
         if (email is not null)
-            return email.ProjectId == projectId ? new(await View(), null) : new(null, new() { ["id"] = ["is already taken"] });
+        {
+            if (email.ProjectId != projectId) return new(null, new() { ["id"] = ["is already taken"] });
+            if (requestHash is null) return new(await View(), null);
+            var madeBy = await emails.RequestHash(EmailId);
+            return requestHash.AsSpan().SequenceEqual(madeBy)
+                ? new(await View(), null, Replayed: true)
+                : new(null, null, Conflict: "This Idempotency-Key was used for a different email.");
+        }
 
         var errors = EmailValidation.Validate(draft);
         if (errors.Count > 0) return new(null, errors);
@@ -82,7 +89,7 @@ public sealed class EmailGrain(
         var record = new EmailRecord(EmailId, projectId, null, clock.GetDatabaseNow(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
             draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
-        await emails.Insert(record);
+        await emails.Insert(record, requestHash);
         email = new EmailTracking(projectId, flags, content.Links);
         // Most opens come soon after sending: this silo's event log then knows the email already.
         directory.Add(EmailId, email);

@@ -56,13 +56,28 @@ public sealed class EmailStore
         headers, tags, attachments, track_open, track_click, links, message_id, status
         """;
 
-    /// <summary>Inserts one email and its <c>sent</c> event, committed on return.</summary>
-    public async Task Insert(EmailRecord email)
+    /// <summary>Inserts one email and its <c>sent</c> event, committed on return, with the hash of the request that made it when it had an Idempotency-Key.</summary>
+    public async Task Insert(EmailRecord email, byte[]? requestHash = null)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await Copy(connection, [email]);
+        if (requestHash is not null)
+            await using (var command = new NpgsqlCommand("UPDATE emails SET request_hash = $2 WHERE id = $1", connection))
+            {
+                command.Parameters.Add(new() { Value = email.Id });
+                command.Parameters.Add(new() { Value = requestHash });
+                await command.ExecuteNonQueryAsync();
+            }
         await transaction.CommitAsync();
+    }
+
+    /// <summary>The hash of the request that made the email (empty when it had no Idempotency-Key).</summary>
+    public async Task<byte[]> RequestHash(Guid id)
+    {
+        await using var command = db.CreateCommand("SELECT request_hash FROM emails WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        return await command.ExecuteScalarAsync() as byte[] ?? [];
     }
 
     /// <summary>A broadcast and all its recipients' emails, in one transaction.</summary>
