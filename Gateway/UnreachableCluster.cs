@@ -23,6 +23,6 @@ public sealed class UnreachableCluster(IProblemDetailsService problems) : IExcep
         });
     }
 
-    public static bool IsUnreachable(Exception exception) =>
+    static bool IsUnreachable(Exception exception) =>
         exception is ConnectionFailedException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
 }
