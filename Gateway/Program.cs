@@ -25,7 +25,7 @@ else
 
 builder.Services.AddSingleton<TrackingHits>();
 builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<UnreachableCluster>();
+builder.Services.AddExceptionHandler<ServiceUnavailable>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 // Only proxies on loopback are trusted (the default), so a stranger cannot choose the recorded IP.
 builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

@@ -98,6 +98,7 @@ public static class TrackingSilo
             });
             // Memory streams carry event notices to webhook dispatchers: fast, and nothing depends on their
             // durability (deliveries are rows; the sweep covers lost notices).
+            silo.AddIncomingGrainCallFilter<TransientDatabaseErrors>();
             silo.AddMemoryStreams(EventStreams.Provider);
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.Configure<GrainCollectionOptions>(o =>
