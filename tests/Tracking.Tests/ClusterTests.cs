@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;
@@ -20,6 +21,8 @@ public class ClusterTests(ClusterStack stack) : IClassFixture<ClusterStack>
             await TrackingStack.Eventually(async () => await Status(port) == Active, $"silo {port} is active in the membership table");
 
         using var client = stack.ClientFor(await stack.CreateProject());
+        var hookPath = "cluster/" + Guid.NewGuid().ToString("N");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url(hookPath), events = new[] { "email.opened" } })).StatusCode);
         var ids = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             client.SendTracked($"<html><body><a href=\"https://shop.example/{i}\">x</a></body></html>")));
         var clicks = await Task.WhenAll(ids.Select(async id => new Uri((await client.GetEmail(id)).ClickLinks()[0]).PathAndQuery));
@@ -36,14 +39,19 @@ public class ClusterTests(ClusterStack stack) : IClassFixture<ClusterStack>
             Assert.Equal(1, email["click_count"]!.GetValue<int>());
         }
 
-        // At once, before the cluster has noticed: every hit gets its pixel, and a hit that was to go through
-        // the dead silo is sent again through the other. Only one already sent to the silo when it died is not
-        // known to be recorded, and is not sent again, so it may be lost; none is recorded twice.
+        // Each open reaches the webhook (at least once), whichever silo recorded it.
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(hookPath).Select(h => h.Id).Distinct().Count() == 100),
+            "the 100 opens' webhooks are delivered");
+
+        // At once, before the cluster has noticed: every hit gets its pixel. A hit that was to go through the
+        // dead silo is sent again, with another grain key, which mostly finds the other silo; but until the
+        // cluster declares the silo dead, the client may keep choosing it, and a hit already sent to it is
+        // not known to be recorded. So some of these may be lost (and are logged); none is recorded twice.
         stack.CrashSilo(1);
         foreach (var id in ids)
             Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
         var duringFailover = await Opens(ids);
-        Assert.InRange(duringFailover, 110, 120);
+        Assert.InRange(duringFailover, 100, 120);
 
         // Once the cluster has declared the silo dead, every hit is recorded.
         await TrackingStack.Eventually(async () => await Status(stack.SiloPorts[1]) == Dead, "the killed silo is declared dead");
