@@ -36,15 +36,17 @@ public sealed class TrackingHits
             }
             catch (Exception ex) when (NeverSent(ex) && DateTime.UtcNow < deadline)
             {
-                // The call never left: the silo it was for is gone (a cluster member died), so sending it
-                // again cannot record anything twice.
+                // The call never reached the grain: a silo on its way is gone (a cluster member died), so
+                // sending it again cannot record anything twice.
                 await Task.Delay(TimeSpan.FromMilliseconds(200));
             }
         }
     }
 
-    static bool NeverSent(Exception ex) =>
-        ex is ConnectionFailedException || ex is OrleansMessageRejectionException { InnerException: ConnectionFailedException };
+    // A rejection is Orleans' answer for a message it did not deliver: here, a silo placing the grain could
+    // not reach the dead silo's part of the grain directory. The engagement grain makes no grain call whose
+    // failure it passes on (its stream notices are fire and forget), so a rejection never follows a commit.
+    static bool NeverSent(Exception ex) => ex is ConnectionFailedException or OrleansMessageRejectionException;
 
     /// <summary>Completes once the hit is committed or found not recordable; throws when the silo cannot answer.</summary>
     public Task<HitOutcome> Record(TrackingHit hit) => calls.Run(hit);

@@ -43,10 +43,10 @@ public class ClusterTests(ClusterStack stack) : IClassFixture<ClusterStack>
         await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(hookPath).Select(h => h.Id).Distinct().Count() == 100),
             "the 100 opens' webhooks are delivered");
 
-        // At once, before the cluster has noticed: every hit gets its pixel. A hit that was to go through the
-        // dead silo is sent again, with another grain key, which mostly finds the other silo; but until the
-        // cluster declares the silo dead, the client may keep choosing it, and a hit already sent to it is
-        // not known to be recorded. So some of these may be lost (and are logged); none is recorded twice.
+        // At once, before the cluster has noticed: every hit gets its pixel. A hit that did not reach the grain
+        // is sent again, with another grain key, until it finds the other silo; one already sent to the dead
+        // silo is not known to be recorded and is not sent again. So a few may be lost (and are logged); none
+        // is recorded twice.
         stack.CrashSilo(1);
         foreach (var id in ids)
             Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
