@@ -51,7 +51,7 @@ public class ClusterTests(ClusterStack stack) : IClassFixture<ClusterStack>
         foreach (var id in ids)
             Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
         var duringFailover = await Opens(ids);
-        Assert.InRange(duringFailover, 100, 120);
+        Assert.InRange(duringFailover, 115, 120);
 
         // Once the cluster has declared the silo dead, every hit is recorded.
         await TrackingStack.Eventually(async () => await Status(stack.SiloPorts[1]) == Dead, "the killed silo is declared dead");
