@@ -13,7 +13,8 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
 
 // On one machine the silo can live in this process: grain calls then skip the socket and serialization
 // between Gateway and Silo. Otherwise the Gateway is a client of the cluster.
-if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
+var siloInProcess = Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process";
+if (siloInProcess)
     await TrackingSilo.AddTo(builder);
 else
     builder.UseOrleansClient(client =>
@@ -23,7 +24,7 @@ else
         client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
     });
 
-builder.Services.AddSingleton<TrackingHits>();
+builder.Services.AddSingleton(services => new TrackingHits(services.GetRequiredService<IGrainFactory>(), spread: !siloInProcess));
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ServiceUnavailable>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));

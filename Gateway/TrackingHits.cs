@@ -15,10 +15,22 @@ public sealed class TrackingHits
 
     readonly IGrainFactory grains;
     readonly CallBatches<TrackingHit, HitOutcome> calls;
+    readonly uint keys;
+    int batches;
 
-    public TrackingHits(IGrainFactory grains)
+    /// <param name="spread">
+    /// Whether this Gateway is a client of a cluster: then batches take turns among many engagement grain
+    /// keys. The grain is a stateless worker, placed where the call enters the cluster, and the client sends
+    /// each key through the gateway silo it chose when the key was first used (among those it knew then), so
+    /// the silos share the hits; with one key, every hit from this Gateway went through one silo. Many keys,
+    /// because a key keeps its first choice: with 16, all were taken before the client had seen the second
+    /// silo. With the silo in this process there is nothing to spread, and one key is cheaper (a thousand
+    /// cost the hot path about a tenth more CPU).
+    /// </param>
+    public TrackingHits(IGrainFactory grains, bool spread)
     {
         this.grains = grains;
+        keys = spread ? 1024u : 1u;
         // Two calls in flight: while the event log commits one batch, the next is already waiting in it.
         calls = new(Record, maxBatch: 1000, maxInFlight: 2);
     }
@@ -26,13 +38,14 @@ public sealed class TrackingHits
     async Task<IReadOnlyList<HitOutcome>> Record(IReadOnlyList<TrackingHit> hits)
     {
         var deadline = DateTime.UtcNow + RecordTimeout;
-        for (var attempt = 0; ; attempt++)
+        var first = (uint)Interlocked.Increment(ref batches);
+        for (var attempt = 0u; ; attempt++)
         {
             try
             {
-                // The engagement grain is a stateless worker: any key will do, and a fresh key has no place
-                // cached in this client, so it is placed through a silo the client can still reach.
-                return await grains.GetGrain<IEngagementGrain>(attempt).Record([.. hits]).WaitAsync(RecordTimeout);
+                // A retry takes the next key, which the client may send through another silo: the first
+                // key's silo may be the dead one.
+                return await grains.GetGrain<IEngagementGrain>((first + attempt) % keys).Record([.. hits]).WaitAsync(RecordTimeout);
             }
             catch (Exception ex) when (NeverSent(ex) && DateTime.UtcNow < deadline)
             {

@@ -62,6 +62,8 @@ public static class ClusterMembership
             o.Invariant = "Npgsql";
             o.ConnectionString = connectionString;
         });
+        // A silo that joins is used within seconds rather than the default minute (one small query each time).
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
     }
 
     static (string ServiceId, string ClusterId) Ids(IConfigurationSection orleans) =>
