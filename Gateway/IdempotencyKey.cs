@@ -28,8 +28,15 @@ public static class IdempotencyKey
         return false;
     }
 
+    /// <summary>
+    /// The email grain to make the email in, and the hash it keeps of the request: a new id and no hash
+    /// without a key.
+    /// </summary>
+    public static (Guid EmailId, byte[]? RequestHash) Email(Guid projectId, string? key, EmailDraft draft, int? batchItem = null) =>
+        key is null ? (Guid.NewGuid(), null) : (EmailId(projectId, key, batchItem), RequestHash(draft));
+
     /// <summary>The id of the email the key names: the project's, and the item's in a batch.</summary>
-    public static Guid EmailId(Guid projectId, string key, int? batchItem = null)
+    static Guid EmailId(Guid projectId, string key, int? batchItem)
     {
         var name = $"{projectId:N}\n{key}\n{(batchItem is int i ? $"batch:{i}" : "email")}";
         Span<byte> id = stackalloc byte[32];
@@ -41,7 +48,7 @@ public static class IdempotencyKey
     }
 
     /// <summary>A hash of the request as bound, so formatting does not matter, only what was asked.</summary>
-    public static byte[] RequestHash(EmailDraft draft) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(draft, ApiJson.Options));
+    static byte[] RequestHash(EmailDraft draft) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(draft, ApiJson.Options));
 
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key conflict", detail: detail);

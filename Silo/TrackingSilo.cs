@@ -96,9 +96,9 @@ public static class TrackingSilo
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            silo.AddIncomingGrainCallFilter<TransientDatabaseErrors>();
             // Memory streams carry event notices to webhook dispatchers: fast, and nothing depends on their
             // durability (deliveries are rows; the sweep covers lost notices).
-            silo.AddIncomingGrainCallFilter<TransientDatabaseErrors>();
             silo.AddMemoryStreams(EventStreams.Provider);
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.Configure<GrainCollectionOptions>(o =>

@@ -23,8 +23,8 @@ public static class EmailEndpoints
         if (draft is null) return invalid!;
 
         var project = AuthenticatedProject.Of(http);
-        var id = key is null ? Guid.NewGuid() : IdempotencyKey.EmailId(project, key);
-        var created = await grains.GetGrain<IEmailGrain>(id).Create(project, draft, key is null ? null : IdempotencyKey.RequestHash(draft));
+        var (id, requestHash) = IdempotencyKey.Email(project, key, draft);
+        var created = await grains.GetGrain<IEmailGrain>(id).Create(project, draft, requestHash);
         if (created.Conflict is { } conflict) return IdempotencyKey.Conflict(conflict);
         if (created.Errors is { Count: > 0 }) return RequestBody.Invalid(created.Errors, "The email is not valid");
         if (created.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
@@ -49,8 +49,8 @@ public static class EmailEndpoints
         {
             var draft = RequestBody.Bind<EmailDraft>(item, out var errors, $"[{i}]");
             if (draft is null) return (object)new { Errors = errors };
-            var id = key is null ? Guid.NewGuid() : IdempotencyKey.EmailId(project, key, i);
-            var created = await grains.GetGrain<IEmailGrain>(id).Create(project, draft, key is null ? null : IdempotencyKey.RequestHash(draft));
+            var (id, requestHash) = IdempotencyKey.Email(project, key, draft, i);
+            var created = await grains.GetGrain<IEmailGrain>(id).Create(project, draft, requestHash);
             if (created.Conflict is { } conflict) return new { Errors = new Dictionary<string, string[]> { [$"[{i}]"] = [conflict] } };
             return created.Errors is { Count: > 0 } ? new { created.Errors } : new { created.Email!.Id };
         }));

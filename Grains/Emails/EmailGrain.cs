@@ -88,8 +88,8 @@ public sealed class EmailGrain(
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
         var record = new EmailRecord(EmailId, projectId, null, clock.GetDatabaseNow(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
             draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
-            draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus);
-        await emails.Insert(record, requestHash);
+            draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus, requestHash);
+        await emails.Insert(record);
         email = new EmailTracking(projectId, flags, content.Links);
         // Most opens come soon after sending: this silo's event log then knows the email already.
         directory.Add(EmailId, email);

@@ -24,7 +24,9 @@ public sealed record EmailRecord(
     TrackedFlags Tracking,
     List<string> Links,
     string MessageId,
-    string Status);
+    string Status,
+    // SHA-256 of the request that made the email, when it had an Idempotency-Key (read back by RequestHash alone).
+    byte[]? RequestHash = null);
 
 /// <summary>The few columns of an email that say whose it is, what it tracks and where its links go.</summary>
 public sealed record EmailTracking(Guid ProjectId, TrackedFlags Tracking, List<string> Links);
@@ -56,19 +58,12 @@ public sealed class EmailStore
         headers, tags, attachments, track_open, track_click, links, message_id, status
         """;
 
-    /// <summary>Inserts one email and its <c>sent</c> event, committed on return, with the hash of the request that made it when it had an Idempotency-Key.</summary>
-    public async Task Insert(EmailRecord email, byte[]? requestHash = null)
+    /// <summary>Inserts one email and its <c>sent</c> event, committed on return.</summary>
+    public async Task Insert(EmailRecord email)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await Copy(connection, [email]);
-        if (requestHash is not null)
-            await using (var command = new NpgsqlCommand("UPDATE emails SET request_hash = $2 WHERE id = $1", connection))
-            {
-                command.Parameters.Add(new() { Value = email.Id });
-                command.Parameters.Add(new() { Value = requestHash });
-                await command.ExecuteNonQueryAsync();
-            }
         await transaction.CommitAsync();
     }
 
@@ -136,7 +131,7 @@ public sealed class EmailStore
     {
         if (emails.Count == 0) return;
         await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY emails ({Columns}, next_attempt_at) FROM STDIN (FORMAT BINARY)");
+            $"COPY emails ({Columns}, next_attempt_at, request_hash) FROM STDIN (FORMAT BINARY)");
         foreach (var e in emails)
         {
             await writer.StartRowAsync();
@@ -161,6 +156,8 @@ public sealed class EmailStore
             await writer.WriteAsync(e.MessageId, NpgsqlDbType.Text);
             await writer.WriteAsync(e.Status, NpgsqlDbType.Text);
             if (e.Status == EmailStatuses.Queued) await writer.WriteAsync(e.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            else await writer.WriteNullAsync();
+            if (e.RequestHash is { } hash) await writer.WriteAsync(hash, NpgsqlDbType.Bytea);
             else await writer.WriteNullAsync();
         }
         await writer.CompleteAsync();
