@@ -13,9 +13,9 @@ public sealed class TrackingHits
     // An answer slower than this is not worth a recipient's wait: the pixel is served regardless.
     static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(10);
 
-    readonly IGrainFactory grains;
     readonly CallBatches<TrackingHit, HitOutcome> calls;
-    readonly uint keys;
+    // Made once: resolving a grain reference per batch showed as 1.5% of the process's CPU at the peak.
+    readonly IEngagementGrain[] grains;
     int batches;
 
     /// <param name="spread">
@@ -29,8 +29,7 @@ public sealed class TrackingHits
     /// </param>
     public TrackingHits(IGrainFactory grains, bool spread)
     {
-        this.grains = grains;
-        keys = spread ? 1024u : 1u;
+        this.grains = [.. Enumerable.Range(0, spread ? 1024 : 1).Select(key => grains.GetGrain<IEngagementGrain>(key))];
         // Two calls in flight: while the event log commits one batch, the next is already waiting in it.
         calls = new(Record, maxBatch: 1000, maxInFlight: 2);
     }
@@ -45,7 +44,7 @@ public sealed class TrackingHits
             {
                 // A retry takes the next key, which the client may send through another silo: the first
                 // key's silo may be the dead one.
-                return await grains.GetGrain<IEngagementGrain>((first + attempt) % keys).Record([.. hits]).WaitAsync(RecordTimeout);
+                return await grains[(first + attempt) % (uint)grains.Length].Record([.. hits]).WaitAsync(RecordTimeout);
             }
             catch (Exception ex) when (NeverSent(ex) && DateTime.UtcNow < deadline)
             {
