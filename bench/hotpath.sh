@@ -10,6 +10,9 @@
 # ratios are of each target's median: on this 2-core guest the same server's rate moves by 15% from one
 # 10 s run to the next, more than most changes being measured, and a single pair of runs mostly
 # measures that.
+# Beside each run: the CPU time per request of the server's processes (srv_us) and of PostgreSQL
+# (pg_us, our targets only), and how much of the machine stayed idle (idle%, iowait included): wrk
+# takes most of the rest, so this shows where the distance to bare Kestrel goes.
 # Then runs our pixel at half of its best (median) rate, on a fixed schedule, and prints its latency there: once
 # right after the peak runs, and once after sync.
 #   bench/hotpath.sh [emails]      (BENCH_SECONDS per run, default 10; BENCH_CONNECTIONS, default "16 64 256";
@@ -39,8 +42,10 @@ trap cleanup EXIT
 source bench/tracking.sh
 start_tracking "$work"
 dotnet bench/BareKestrel/bin/Release/net10.0/BareKestrel.dll --urls http://127.0.0.1:18082 >"$work/bare.log" 2>&1 & pids+=($!)
+bare_pid=$!
 sed -e "s#PREFIX#$work#g" -e "s#PORT#18083#g" bench/nginx.conf >"$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" & pids+=($!)
+nginx_pid=$!
 until curl -sf http://127.0.0.1:18082/v1/track/open/x >/dev/null; do sleep 0.2; done
 
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
@@ -49,6 +54,28 @@ events() { pg "SELECT count(*) FROM email_events WHERE type IN ('opened', 'click
 
 run() { # name base-url paths-file connections
   BENCH_PATHS=$3 wrk -t2 -c"$4" -d"${duration}s" -s bench/paths.lua "$2/v1/track/open/x" | grep RESULT
+}
+postmaster=$(head -n 1 "$work/pg/postmaster.pid")
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+# CPU clock ticks used by these processes and their children, including children already ended.
+ticks() {
+  local sum=0 p q
+  for p in "$@"; do
+    sum=$((sum + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat")))
+    for q in $(pgrep -P "$p"); do sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$q/stat" 2>/dev/null || echo 0))); done
+  done
+  echo "$sum"
+}
+machine() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+per_request() { awk -v t="$1" -v n="$2" -v us="$tick_us" 'BEGIN { printf "%.0f", (n > 0 ? t * us / n : 0) }'; }
+cpu_start() { # server-pids...
+  s0=$(ticks "$@"); p0=$(ticks "$postmaster"); read -r i0 t0 < <(machine)
+}
+cpu_end() { # requests server-pids...: sets srv_us, pg_us and idle for the time since cpu_start
+  local n=$1 s1 p1 i1 t1; shift
+  s1=$(ticks "$@"); p1=$(ticks "$postmaster"); read -r i1 t1 < <(machine)
+  srv_us=$(per_request $((s1 - s0)) "$n"); pg_us=$(per_request $((p1 - p0)) "$n")
+  idle=$(awk -v i=$((i1 - i0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * i / t : 0) }')
 }
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -60,7 +87,7 @@ for url in http://127.0.0.1:18083 http://127.0.0.1:18082 "$TRACKING_URLS"; do ru
 run warm-up "$TRACKING_URLS" "$work/click-paths.txt" 64 >/dev/null
 
 echo "--- $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $emails emails, ${duration}s per run, wrk -t2, $rounds rounds"
-printf "%-6s %-5s %-8s %10s %9s %9s %9s %14s\n" conns round target req/s p50_ms p99_ms max_ms "ok/events"
+printf "%-6s %-5s %-8s %10s %9s %9s %9s %7s %6s %6s %14s\n" conns round target req/s p50_ms p99_ms max_ms srv_us pg_us idle% "ok/events"
 failed=0
 best_pixel=0
 for c in $connections; do
@@ -70,23 +97,28 @@ for c in $connections; do
     declare -A rps=()
     for target in nginx bare bare1 pixel click; do
       case $target in
-        nginx) line=$(run nginx http://127.0.0.1:18083 "$work/pixel-paths.txt" "$c") ;;
-        bare)  line=$(run bare http://127.0.0.1:18082 "$work/pixel-paths.txt" "$c") ;;
-        bare1) line=$(run bare http://127.0.0.1:18082 "" "$c") ;;
-        pixel) before=$(events); line=$(run pixel "$TRACKING_URLS" "$work/pixel-paths.txt" "$c"); after=$(events) ;;
-        click) before=$(events); line=$(run click "$TRACKING_URLS" "$work/click-paths.txt" "$c"); after=$(events) ;;
+        nginx) server=($nginx_pid) url=http://127.0.0.1:18083 paths=$work/pixel-paths.txt ;;
+        bare)  server=($bare_pid) url=http://127.0.0.1:18082 paths=$work/pixel-paths.txt ;;
+        bare1) server=($bare_pid) url=http://127.0.0.1:18082 paths="" ;;
+        pixel) server=("${tracking_pids[@]}") url=$TRACKING_URLS paths=$work/pixel-paths.txt ;;
+        click) server=("${tracking_pids[@]}") url=$TRACKING_URLS paths=$work/click-paths.txt ;;
       esac
+      ours=; case $target in pixel | click) ours=1 before=$(events) ;; esac
+      cpu_start "${server[@]}"
+      line=$(run "$target" "$url" "$paths" "$c")
+      cpu_end "$(field requests "$line")" "${server[@]}"
+      if [ -n "$ours" ]; then after=$(events); else pg_us=-; fi
       rps[$target]=$(field rps "$line")
       runs[$target]+="${rps[$target]} "
       check=""
-      if [ "$target" = pixel ] || [ "$target" = click ]; then
+      if [ -n "$ours" ]; then
         # wrk stops with up to one request per connection in flight: committed, answered, but not counted.
         ok=$(field ok "$line"); recorded=$((after - before))
         check="$ok/$recorded"
         if [ "$recorded" -lt "$ok" ] || [ "$recorded" -gt $((ok + c)) ]; then check="$check MISMATCH"; failed=1; fi
       fi
-      printf "%-6s %-5s %-8s %10s %9s %9s %9s %14s\n" "$c" "$round" "$target" "${rps[$target]}" "$(field p50_ms "$line")" \
-        "$(field p99_ms "$line")" "$(field max_ms "$line")" "$check"
+      printf "%-6s %-5s %-8s %10s %9s %9s %9s %7s %6s %6s %14s\n" "$c" "$round" "$target" "${rps[$target]}" "$(field p50_ms "$line")" \
+        "$(field p99_ms "$line")" "$(field max_ms "$line")" "$srv_us" "$pg_us" "$idle" "$check"
     done
     pixel_rounds+="$(ratio "${rps[pixel]}" "${rps[bare]}") " click_rounds+="$(ratio "${rps[click]}" "${rps[bare]}") "
   done
@@ -101,10 +133,13 @@ done
 half=$(awk -v a="$best_pixel" 'BEGIN { printf "%d", a / 2 }')
 at_half() { # label
   local line
+  cpu_start "${tracking_pids[@]}"
   line=$(BENCH_PATHS=$work/pixel-paths.txt BENCH_RATE=$half BENCH_THREADS=2 \
     wrk -t2 -c64 -d"${duration}s" -s bench/paths.lua "$TRACKING_URLS/v1/track/open/x" | grep RESULT)
+  cpu_end "$(field requests "$line")" "${tracking_pids[@]}"
   echo "pixel at half its best rate ($half req/s asked, fixed schedule, 64 connections, $1): $(field rps "$line") req/s," \
-    "p50 $(field p50_ms "$line") ms, p99 $(field p99_ms "$line") ms, max $(field max_ms "$line") ms"
+    "p50 $(field p50_ms "$line") ms, p99 $(field p99_ms "$line") ms, max $(field max_ms "$line") ms;" \
+    "CPU per request $srv_us µs, PostgreSQL $pg_us µs, idle $idle%"
 }
 at_half "right after the peak runs"
 # The peak runs leave the kernel hundreds of MB to write back; its bursts stall the WAL flush that
