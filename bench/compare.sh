@@ -20,31 +20,40 @@ warmups=${BENCH_WARMUPS:-3}
 target=${BENCH_TARGET:-pixel}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
+# The builds, checked before anything starts: a name, a revision that exists, its environment.
+declare -A rev_of=() env_of=() build_of=() url_of=() pid_of=()
+names=()
+for spec in "$@"; do
+  name=${spec%%=*} rest=${spec#*=}
+  rev=${rest%%:*} envs=; [[ $rest == *:* ]] && envs=${rest#*:}
+  if [[ $spec != *=* || ! $name =~ ^[A-Za-z0-9_-]+$ || $name == bare || -n ${rev_of[$name]:-} || -z $rev ]] ||
+     { [ "$rev" != . ] && ! git rev-parse -q --verify "$rev^{commit}" >/dev/null; }; then
+    echo "bad build: $spec (NAME=REV[:VAR=VALUE,...], names unique and not bare, REV a revision or .)" >&2; exit 2
+  fi
+  names+=("$name") rev_of[$name]=$rev env_of[$name]=${envs//,/ }
+done
+
 work=$(mktemp -d /tmp/tracking-compare-XXXX); chmod 755 "$work"
 pids=()
 cleanup() {
-  kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null
-  bash scripts/postgres.sh stop "$work/pg"
+  set +e
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null
+  [ -d "$work/pg" ] && bash scripts/postgres.sh stop "$work/pg"
   for tree in "$work"/tree-*; do [ -d "$tree" ] && git worktree remove --force "$tree"; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # One build per revision, however many environments it runs with.
-declare -A build_of=() env_of=() url_of=() pid_of=()
-names=()
-for spec in "$@"; do
-  name=${spec%%=*} rest=${spec#*=}
-  rev=${rest%%:*} envs=; [[ $rest == *:* ]] && envs=${rest#*:}
-  [[ $name =~ ^[A-Za-z0-9_-]+$ && $name != bare && -n $rev ]] || { echo "bad build: $spec" >&2; exit 2; }
-  key=$(tr -c 'A-Za-z0-9_\n' _ <<<"$rev")
+for name in "${names[@]}"; do
+  rev=${rev_of[$name]} key=$(tr -c 'A-Za-z0-9_\n' _ <<<"${rev_of[$name]}")
   if [ ! -d "$work/build-$key" ]; then
     src=.
     if [ "$rev" != . ]; then src=$work/tree-$key; git worktree add -q --detach "$src" "$rev"; fi
     echo "building $rev" >&2
     dotnet build "$src/Gateway" -c Release -o "$work/build-$key" -v quiet -nologo >/dev/null
   fi
-  names+=("$name") build_of[$name]=$work/build-$key env_of[$name]=${envs//,/ }
+  build_of[$name]=$work/build-$key
 done
 dotnet build bench/BareKestrel -c Release -v quiet -nologo >/dev/null
 dotnet build bench/LoadGen -c Release -v quiet -nologo >/dev/null
