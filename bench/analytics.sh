@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/tracking-bench-XXXX); chmod 755 "$work"
 export TRACKING_POSTGRES=$(TRACKING_PG_FAST=1 bash scripts/postgres.sh start "$work/pg" 25432 | tail -n 1)
 export TRACKING_URLS=http://127.0.0.1:18080 TRACKING_BOOTSTRAP_API_KEY=tk_bench_analytics_key Orleans__SiloPort=21111 Orleans__GatewayPort=23000
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
+cleanup() { set +e; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 source bench/tracking.sh
 start_tracking "$work"

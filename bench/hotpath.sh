@@ -37,7 +37,7 @@ work=$(mktemp -d /tmp/tracking-hotpath-XXXX); chmod 755 "$work"; mkdir -p "$work
 export TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 25433 | tail -n 1)
 export TRACKING_URLS=http://127.0.0.1:18081 Orleans__SiloPort=21112 Orleans__GatewayPort=23001
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
+cleanup() { set +e; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
 source bench/tracking.sh

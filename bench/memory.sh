@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/tracking-memory-XXXX); chmod 755 "$work"
 export TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 25435 | tail -n 1)
 export TRACKING_URLS=http://127.0.0.1:18084 Orleans__SiloPort=21113 Orleans__GatewayPort=23002
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
+cleanup() { set +e; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
 source bench/tracking.sh

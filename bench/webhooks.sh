@@ -21,7 +21,7 @@ export TRACKING_URLS=http://127.0.0.1:18087 Orleans__SiloPort=21114 Orleans__Gat
 export TRACKING_BOOTSTRAP_API_KEY=tk_bench_webhooks_0123456789abcdef
 export TRACKING_WEBHOOKS_ALLOW_HTTP=true TRACKING_WEBHOOKS_ALLOWED_HOSTS=127.0.0.1
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
+cleanup() { set +e; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; bash scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
 source bench/tracking.sh
