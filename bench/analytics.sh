@@ -21,7 +21,6 @@ trap cleanup EXIT
 source bench/tracking.sh
 start_tracking "$work"
 
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25432 -U tracking -d tracking -qAt "$@"; }
 echo "Loading $emails emails and $events events over 90 days..."
 start=$(date +%s.%N)
 pg <<SQL

@@ -59,18 +59,17 @@ dotnet build bench/BareKestrel -c Release -v quiet -nologo >/dev/null
 dotnet build bench/LoadGen -c Release -v quiet -nologo >/dev/null
 
 # A durable database: fsync stays on.
-database=$(bash scripts/postgres.sh start "$work/pg" 25434 | tail -n 1)
+TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 25434 | tail -n 1)
 postmaster=$(head -n 1 "$work/pg/postmaster.pid")
+source bench/tracking.sh
 source bench/measure.sh
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$database") psql -h 127.0.0.1 -p 25434 -U tracking -d tracking -qAt -c "$1"; }
-events() { pg "SELECT count(*) FROM email_events WHERE type IN ('opened', 'clicked')"; }
 
 dotnet bench/BareKestrel/bin/Release/net10.0/BareKestrel.dll --urls http://127.0.0.1:18091 >"$work/bare.log" 2>&1 & pids+=($!)
 pid_of[bare]=$! url_of[bare]=http://127.0.0.1:18091
 i=0
 for name in "${names[@]}"; do
   # shellcheck disable=SC2086 # the build's VAR=VALUE words
-  env ${env_of[$name]} TRACKING_POSTGRES="$database" TRACKING_SILO=in-process TRACKING_URLS=http://127.0.0.1:$((18092 + i)) \
+  env ${env_of[$name]} TRACKING_POSTGRES="$TRACKING_POSTGRES" TRACKING_SILO=in-process TRACKING_URLS=http://127.0.0.1:$((18092 + i)) \
     Orleans__SiloPort=$((21120 + i)) Orleans__GatewayPort=$((23010 + i)) \
     dotnet "${build_of[$name]}/Tracking.Gateway.dll" >"$work/$name.log" 2>&1 & pids+=($!)
   pid_of[$name]=$! url_of[$name]=http://127.0.0.1:$((18092 + i))
@@ -83,7 +82,7 @@ for name in bare "${names[@]}"; do
   done
 done
 # The first build made the schema; LoadGen's emails serve every build.
-dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$database" "${BENCH_EMAILS:-100000}" "$work" >/dev/null
+dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "${BENCH_EMAILS:-100000}" "$work" >/dev/null
 
 run() { # url; the wrk script reads BENCH_RATE itself
   BENCH_PATHS=$work/$target-paths.txt wrk -t2 -c"$connections" -d"${duration}s" -s bench/paths.lua "$1/v1/track/open/x" | grep RESULT
@@ -108,10 +107,7 @@ for round in $(seq 1 "$rounds"); do
     cpu_end "$(field requests "$line")" "${pid_of[$name]}"
     check=""
     if [ "$name" = bare ]; then pg_us=-; else
-      ok=$(field ok "$line") recorded=$(($(events) - before))
-      check="$ok/$recorded"
-      # wrk stops with up to one request per connection in flight: committed, answered, but not counted.
-      if [ "$recorded" -lt "$ok" ] || [ "$recorded" -gt $((ok + connections)) ]; then check="$check MISMATCH"; failed=1; fi
+      check=$(events_check "$(field ok "$line")" $(($(events) - before)) "$connections") || failed=1
     fi
     rps[$name]=$(field rps "$line"); runs[$name]+="${rps[$name]} "
     [ "$name" = bare ] || ratios[$name]+="$(ratio "${rps[$name]}" "${rps[bare]}") "

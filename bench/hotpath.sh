@@ -50,8 +50,6 @@ nginx_pid=$!
 until curl -sf http://127.0.0.1:18082/v1/track/open/x >/dev/null; do sleep 0.2; done
 
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25433 -U tracking -d tracking -qAt -c "$1"; }
-events() { pg "SELECT count(*) FROM email_events WHERE type IN ('opened', 'clicked')"; }
 
 run() { # name base-url paths-file connections
   BENCH_PATHS=$3 wrk -t2 -c"$4" -d"${duration}s" -s bench/paths.lua "$2/v1/track/open/x" | grep RESULT
@@ -100,12 +98,7 @@ for c in $connections; do
       rps[$target]=$(field rps "$line")
       runs[$target]+="${rps[$target]} "
       check=""
-      if [ -n "$ours" ]; then
-        # wrk stops with up to one request per connection in flight: committed, answered, but not counted.
-        ok=$(field ok "$line"); recorded=$((after - before))
-        check="$ok/$recorded"
-        if [ "$recorded" -lt "$ok" ] || [ "$recorded" -gt $((ok + c)) ]; then check="$check MISMATCH"; failed=1; fi
-      fi
+      if [ -n "$ours" ]; then check=$(events_check "$(field ok "$line")" $((after - before)) "$c") || failed=1; fi
       printf "%-6s %-5s %-8s %10s %9s %9s %9s %7s %6s %6s %14s\n" "$c" "$round" "$target" "${rps[$target]}" "$(field p50_ms "$line")" \
         "$(field p99_ms "$line")" "$(field max_ms "$line")" "$srv_us" "$pg_us" "$idle" "$check"
     done

@@ -22,7 +22,6 @@ trap cleanup EXIT
 source bench/tracking.sh
 start_tracking "$work"
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25435 -U tracking -d tracking -qAt -c "$1"; }
 mib() { awk -v k="$2" '$1 == k":" { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 report() {
   local line total=0 i rss
@@ -40,7 +39,7 @@ BENCH_PATHS=$work/pixel-paths.txt BENCH_ORDER=sequential BENCH_THREADS=2 \
   wrk -t2 -c"$connections" -d3600s -s bench/paths.lua "$TRACKING_URLS/v1/track/open/x" >"$work/wrk.txt" & wrk=$!
 last=-1
 while sleep 10; do
-  opened=$(pg "SELECT count(*) FROM email_events WHERE type = 'opened'")
+  opened=$(pg -c "SELECT count(*) FROM email_events WHERE type = 'opened'")
   report "$opened opened:"
   # Done when every email was opened, or when nothing moved for 10 s (each path has been sent once).
   if [ "$opened" -ge "$emails" ] || [ "$opened" -eq "$last" ]; then break; fi
@@ -48,7 +47,7 @@ while sleep 10; do
 done
 kill -INT $wrk; wait $wrk || true
 seconds=$(( $(date +%s) - start ))
-touched=$(pg "SELECT count(DISTINCT email_id) FROM email_events WHERE type = 'opened'")
+touched=$(pg -c "SELECT count(DISTINCT email_id) FROM email_events WHERE type = 'opened'")
 echo "--- $touched distinct emails opened in ${seconds}s ($(grep RESULT "$work/wrk.txt"))"
 report "after:"
 sleep 70

@@ -2,6 +2,11 @@
 #   BENCH_SILO=in-process (default)  one process: the Gateway with the silo inside it
 #   BENCH_SILO=separate              a Silo process and a Gateway process (the cluster's shape)
 # Appends the processes to pids (for cleanup) and sets tracking_pids and tracking_names (for CPU and memory).
+# pg runs psql, with its own arguments, on the database $TRACKING_POSTGRES names.
+pg() {
+  PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") \
+    psql -h 127.0.0.1 -p "$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$TRACKING_POSTGRES")" -U tracking -d tracking -qAt "$@"
+}
 start_tracking() { # log-directory
   local gateway=Gateway/bin/Release/net10.0/Tracking.Gateway.dll
   if [ "${BENCH_SILO:-in-process}" = separate ]; then

@@ -34,24 +34,23 @@ for i in $(seq 1 "$endpoints"); do
     -H 'Content-Type: application/json' -d "{\"url\":\"http://127.0.0.1:18088/hooks/$i\",\"events\":[\"email.opened\"]}" >/dev/null
 done
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$TRACKING_POSTGRES" "$emails" "$work"
-pg() { PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") psql -h 127.0.0.1 -p 25436 -U tracking -d tracking -qAt -c "$1"; }
 
 BENCH_PATHS=$work/pixel-paths.txt BENCH_ORDER=sequential BENCH_THREADS=2 \
   wrk -t2 -c32 -d600s -s bench/paths.lua "$TRACKING_URLS/v1/track/open/x" >/dev/null & wrk=$!
 expected=$((emails * endpoints))
 while sleep 2; do
-  opened=$(pg "SELECT count(*) FROM email_events WHERE type = 'opened'")
+  opened=$(pg -c "SELECT count(*) FROM email_events WHERE type = 'opened'")
   [ "$opened" -ge "$emails" ] && break
 done
 kill -INT $wrk; wait $wrk || true
 for _ in $(seq 1 300); do
-  delivered=$(pg "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'")
+  delivered=$(pg -c "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'")
   [ "$delivered" -ge "$expected" ] && break
   sleep 1
 done
 echo "--- $(nproc) cores, $emails opens x $endpoints endpoints = $expected deliveries expected"
-pg "SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY status" | sed 's/^/status /'
-pg "SELECT format('%s delivered in %s s: %s deliveries/s', count(*),
+pg -c "SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY status" | sed 's/^/status /'
+pg -c "SELECT format('%s delivered in %s s: %s deliveries/s', count(*),
           round(extract(epoch FROM max(delivered_at) - min(created_at))::numeric, 1),
           round(count(*) / extract(epoch FROM max(delivered_at) - min(created_at))::numeric))
      FROM webhook_deliveries WHERE status = 'delivered'"
