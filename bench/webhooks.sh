@@ -26,7 +26,7 @@ trap cleanup EXIT
 
 source bench/tracking.sh
 start_tracking "$work"
-sed -e "s#PREFIX#$work#g" -e "s#PORT#18088#g" bench/nginx.conf >"$work/nginx.conf"
+sed -e "s#PREFIX#$work#g" -e "s#LOGS#$work#g" -e "s#PORT#18088#g" bench/nginx.conf >"$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" & pids+=($!)
 
 for i in $(seq 1 "$endpoints"); do
