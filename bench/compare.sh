@@ -9,10 +9,11 @@
 #     VAR=VALUE  environment for that build's process, e.g. base=HEAD nopgo=HEAD:DOTNET_TieredPGO=0
 #   BENCH_SECONDS per run (10), BENCH_CONNECTIONS (256), BENCH_ROUNDS (3), BENCH_WARMUPS per build (3),
 #   BENCH_TARGET pixel or click (pixel), BENCH_RATE req/s on a fixed schedule (unset: as fast as it goes),
-#   BENCH_EMAILS (100000)
+#   BENCH_EMAILS (100000), BENCH_PG_SETTINGS "name = value; ..." to try on the database (it is restarted
+#   with them), e.g. "wal_level = minimal; max_wal_senders = 0"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -gt 0 ] || { sed -n '2,12p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,14p' "$0"; exit 2; }
 duration=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-256}
 rounds=${BENCH_ROUNDS:-3}
@@ -60,8 +61,19 @@ dotnet build bench/LoadGen -c Release -v quiet -nologo >/dev/null
 
 # A durable database: fsync stays on.
 TRACKING_POSTGRES=$(bash scripts/postgres.sh start "$work/pg" 25434 | tail -n 1)
-postmaster=$(head -n 1 "$work/pg/postmaster.pid")
 source bench/tracking.sh
+if [ -n "${BENCH_PG_SETTINGS:-}" ]; then
+  IFS=';' read -ra settings <<<"$BENCH_PG_SETTINGS"
+  for setting in "${settings[@]}"; do
+    name=$(xargs <<<"${setting%%=*}") value=$(xargs <<<"${setting#*=}")
+    pg -c "ALTER SYSTEM SET $name = '$value'"
+  done
+  # A restart, since some settings (wal_level) take effect only then.
+  bash scripts/postgres.sh stop "$work/pg"
+  bash scripts/postgres.sh start "$work/pg" 25434 >/dev/null
+  echo "PostgreSQL settings: $(pg -c "SELECT string_agg(name || ' = ' || setting, ', ') FROM pg_settings WHERE source = 'configuration file' AND sourcefile LIKE '%auto.conf'")"
+fi
+postmaster=$(head -n 1 "$work/pg/postmaster.pid")
 source bench/measure.sh
 
 dotnet bench/BareKestrel/bin/Release/net10.0/BareKestrel.dll --urls http://127.0.0.1:18091 >"$work/bare.log" 2>&1 & pids+=($!)
