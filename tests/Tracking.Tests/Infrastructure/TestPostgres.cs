@@ -12,7 +12,6 @@ namespace Tracking.Tests.Infrastructure;
 public static class TestPostgres
 {
     static readonly Lazy<Task<string>> Server = new(Start);
-    static string? dataDir;
 
     public static async Task<string> CreateDatabase()
     {
@@ -31,15 +30,34 @@ public static class TestPostgres
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
 
         var root = Path.Combine(Path.GetTempPath(), $"tracking-tests-{Environment.ProcessId}");
-        dataDir = Path.Combine(root, "pg");
+        var dataDir = Path.Combine(root, "pg");
         var connectionString = await StartServer(dataDir);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            Script("stop", dataDir).GetAwaiter().GetResult();
-            Directory.Delete(root, recursive: true);
-        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveWhenDone(dataDir, root);
         return connectionString;
     }
+
+    /// <summary>
+    /// Stops the server and removes <paramref name="root"/> from a detached shell: the test host is ended
+    /// moments after its exit handlers start, before a stop it waited for would finish, which left each
+    /// run's cluster behind in the temporary directory.
+    /// </summary>
+    static void RemoveWhenDone(string dataDir, string root)
+    {
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var arg in new[] { "bash", "-c", "exec >/dev/null 2>&1 </dev/null; bash \"$0\" stop \"$1\"; rm -rf \"$2\"",
+                     ScriptPath, dataDir, root })
+            start.ArgumentList.Add(arg);
+        try
+        {
+            Process.Start(start)?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"Could not stop the test PostgreSQL in {dataDir}: {ex.Message}");
+        }
+    }
+
+    static string ScriptPath => Path.Combine(Repository.Root, "scripts", "postgres.sh");
 
     /// <summary>
     /// Starts a server in <paramref name="dataDir"/> (the run's shared one, or one a test may restart) and
@@ -66,7 +84,7 @@ public static class TestPostgres
     static async Task<string> Script(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "scripts", "postgres.sh"));
+        start.ArgumentList.Add(ScriptPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["TRACKING_PG_FAST"] = "1";
         using var process = Process.Start(start)!;
