@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Tracking.Emails;
@@ -61,7 +62,7 @@ public sealed class EventLog : IHostedService, IEventLog
         RecordedEngagement?[] recorded;
         try
         {
-            recorded = await InsertAll(events);
+            recorded = await InsertIsolating(events);
         }
         catch (Exception ex)
         {
@@ -73,6 +74,35 @@ public sealed class EventLog : IHostedService, IEventLog
             results[i] = new ArraySegment<RecordedEngagement?>(recorded, start, appended[i].Count);
         return results;
     }
+
+    /// <summary>
+    /// Inserts, and when a row's data fails the insert (a value PostgreSQL or Npgsql refuses), inserts the
+    /// halves apart, down to the bad row alone, which is not recorded: one stranger's hit never costs the
+    /// others sharing its insert their record.
+    /// </summary>
+    async Task<RecordedEngagement?[]> InsertIsolating(IReadOnlyList<Engagement> events)
+    {
+        try
+        {
+            return await InsertAll(events);
+        }
+        catch (Exception ex) when (IsBadData(ex))
+        {
+            if (events.Count == 1)
+            {
+                log.LogWarning(ex, "Event {EventId} of email {EmailId} could not be stored and is dropped", events[0].Id, events[0].EmailId);
+                return [null];
+            }
+            var half = events.Count / 2;
+            var first = await InsertIsolating(events.Take(half).ToArray());
+            var second = await InsertIsolating(events.Skip(half).ToArray());
+            return [.. first, .. second];
+        }
+    }
+
+    // Data exceptions (SQLSTATE class 22) and values Npgsql cannot encode; anything else fails the batch whole.
+    static bool IsBadData(Exception ex) =>
+        ex is PostgresException { SqlState: [ '2', '2', ..] } or EncoderFallbackException or InvalidCastException or ArgumentException;
 
     /// <summary>
     /// Inserts, and when the connection breaks on the way (PostgreSQL restarted, say), finds out whether the
