@@ -22,6 +22,12 @@ public static class RequestBody
         {
             return (default, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", detail: ex.Message));
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The web server's own verdict on the body: 413 past MaxRequestBodySize, 400 for a broken one.
+            return (default, TypedResults.Problem(statusCode: ex.StatusCode, title: ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "Payload Too Large" : "Bad Request", detail: ex.Message));
+        }
     }
 
     /// <summary>Reads and binds a JSON object body: the value, or (when it is null) the 415/400/422 problem to answer with.</summary>

@@ -20,6 +20,7 @@ public sealed class BroadcastGrain(EmailTracker tracker, EmailStore emails, Outb
 
         var flags = EmailTracker.Flags(draft.Tracking);
         var template = tracker.Template(draft.Html, draft.Text, flags);
+        if (template.Links.Count > EmailValidation.MaxLinks) return new(null, null, EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
         var now = clock.GetDatabaseNow();
         var from = draft.From!.Trim();
 

@@ -86,6 +86,7 @@ public sealed class EmailGrain(
 
         var flags = EmailTracker.Flags(draft.Tracking);
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
+        if (content.Links.Count > EmailValidation.MaxLinks) return new(null, EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
         var record = new EmailRecord(EmailId, projectId, null, clock.GetDatabaseNow(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
             draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus, requestHash);

@@ -13,12 +13,16 @@ public sealed class EmailTracker(TrackingLinks links)
     /// <summary>What the client asked for; everything is tracked unless turned off.</summary>
     public static TrackedFlags Flags(TrackingSettings? asked) => new(asked?.Open ?? true, asked?.Click ?? true, asked?.ClickText ?? true);
 
+    /// <summary>
+    /// The email's content as recipients get it. Past <see cref="EmailValidation.MaxLinks"/> destinations
+    /// links are left as they are, and <see cref="TrackedContent.Links"/> says how many there were.
+    /// </summary>
     public TrackedContent Track(Guid emailId, string? html, string? text, TrackedFlags flags)
     {
         var destinations = new Destinations();
-        return Track(html, text, flags, destinations, links.PixelUrl(emailId),
-            destination => links.ClickUrl(emailId, destinations.IndexOf(destination)),
-            destination => links.ClickUrl(emailId, destinations.IndexOf(destination)));
+        string Click(string destination) =>
+            destinations.IndexOf(destination) is var index and < EmailValidation.MaxLinks ? links.ClickUrl(emailId, index) : destination;
+        return Track(html, text, flags, destinations, links.PixelUrl(emailId), Click, Click);
     }
 
     /// <summary>

@@ -85,8 +85,8 @@ public sealed class EngagementGrain(
         return New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination, linkIndex: null);
 
         Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex) =>
-            new(id, hit.EmailId, type, now, ipPolicy.Apply(ip), RecordedText.Clean(userAgent, RecordedText.MaxUserAgent),
-                RecordedText.Clean(referer, RecordedText.MaxReferer), link, linkIndex);
+            new(id, hit.EmailId, type, now, ipPolicy.Apply(ip), StorableText.Clean(userAgent, StorableText.MaxUserAgent),
+                StorableText.Clean(referer, StorableText.MaxReferer), link, linkIndex);
     }
 
     /// <summary>When the log cannot commit: an authentic click still leads where it should if that can be known.</summary>

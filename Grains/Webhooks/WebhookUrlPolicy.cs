@@ -18,10 +18,10 @@ public sealed class WebhookUrlPolicy(IOptions<WebhookOptions> options)
     /// <summary>Null when the URL may be used; otherwise why not.</summary>
     public async Task<string?> Check(string? url, CancellationToken ct = default)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return "must be an absolute URL";
+        if (url is { Length: > 2048 }) return "must be at most 2048 characters";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !StorableText.IsStorable(url)) return "must be an absolute URL";
         if (uri.Scheme != Uri.UriSchemeHttps && !(settings.AllowHttp && uri.Scheme == Uri.UriSchemeHttp))
             return settings.AllowHttp ? "must be an http or https URL" : "must be an https URL";
-        if (url!.Length > 2048) return "must be at most 2048 characters";
         try
         {
             var addresses = await Resolve(uri.IdnHost, ct);

@@ -1,18 +1,18 @@
 using System.Text;
 
-namespace Tracking.Events;
+namespace Tracking;
 
 /// <summary>
-/// Text a stranger sent (a user agent, a referer) made storable: PostgreSQL takes no NUL, and Npgsql's
-/// strict UTF-8 encoder refuses a lone surrogate, either of which failed every row of a shared insert.
+/// Text PostgreSQL can store: it takes no NUL, and Npgsql's strict UTF-8 encoder refuses a lone surrogate.
+/// Either failed a whole statement: every row of a shared insert, or an email's with a 500.
 /// </summary>
-public static class RecordedText
+public static class StorableText
 {
     public const int MaxUserAgent = 1024, MaxReferer = 2048;
 
     /// <summary>
-    /// At most <paramref name="maxChars"/> UTF-16 units, cut between characters, without NULs or lone
-    /// surrogates; null stays null.
+    /// Text a stranger sent (a user agent, a referer) made storable: at most <paramref name="maxChars"/>
+    /// UTF-16 units, cut between characters, without NULs or lone surrogates; null stays null.
     /// </summary>
     public static string? Clean(string? value, int maxChars)
     {
