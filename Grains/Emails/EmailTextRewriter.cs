@@ -15,22 +15,40 @@ public static partial class EmailTextRewriter
     public static string Rewrite(string text, Func<string, string> clickUrl) =>
         Url().Replace(text, match =>
         {
-            var url = TrimTrailing(match.Value);
-            var rest = match.Value[url.Length..];
-            return TrackingLinks.IsTrackable(url, out var destination) ? clickUrl(destination) + rest : match.Value;
+            var length = UrlLength(match.ValueSpan);
+            var url = match.Value[..length];
+            return TrackingLinks.IsTrackable(url, out var destination) ? clickUrl(destination) + match.Value[length..] : match.Value;
         });
 
-    static string TrimTrailing(string url)
+    /// <summary>
+    /// How much of a match is the URL: trailing punctuation goes, and so does a closing bracket while the URL
+    /// has more of them than opening ones. One pass to count, one back over what is trimmed: linear, however
+    /// many brackets a stranger's text holds.
+    /// </summary>
+    static int UrlLength(ReadOnlySpan<char> url)
     {
-        while (url.Length > 0)
+        // Opening minus closing brackets of each kind.
+        int round = 0, square = 0, curly = 0;
+        foreach (var c in url)
+            switch (c)
+            {
+                case '(': round++; break;
+                case ')': round--; break;
+                case '[': square++; break;
+                case ']': square--; break;
+                case '{': curly++; break;
+                case '}': curly--; break;
+            }
+        var end = url.Length;
+        while (end > 0)
         {
-            var last = url[^1];
-            if (last is '.' or ',' or ';' or ':' or '!' or '?' or '*' or '_' or '~') url = url[..^1];
-            else if (last == ')' && url.Count(c => c == '(') < url.Count(c => c == ')')) url = url[..^1];
-            else if (last == ']' && url.Count(c => c == '[') < url.Count(c => c == ']')) url = url[..^1];
-            else if (last == '}' && url.Count(c => c == '{') < url.Count(c => c == '}')) url = url[..^1];
+            var last = url[end - 1];
+            if (last is '.' or ',' or ';' or ':' or '!' or '?' or '*' or '_' or '~') end--;
+            else if (last == ')' && round < 0) { end--; round++; }
+            else if (last == ']' && square < 0) { end--; square++; }
+            else if (last == '}' && curly < 0) { end--; curly++; }
             else break;
         }
-        return url;
+        return end;
     }
 }
