@@ -65,7 +65,8 @@ public class ClusterTests(ClusterStack stack) : IClassFixture<ClusterStack>
         await TrackingStack.Eventually(async () => await Status(stack.SiloPorts[1]) == Dead, "the killed silo is declared dead");
         foreach (var id in ids)
             Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
-        Assert.Equal(duringFailover + 20, await Opens(ids));
+        // A failover hit whose wait timed out may still have been delivered to the survivor and land now.
+        Assert.InRange(await Opens(ids), duringFailover + 20, before + 120 + 20);
 
         // Grains that lived on the dead silo come back on the survivor, and count what the log holds.
         foreach (var id in ids)
