@@ -15,7 +15,8 @@ public static class ApiKeyAuthentication
             var http = context.HttpContext;
             var header = http.Request.Headers.Authorization.ToString();
             var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-            var project = key.Length == 0 ? null : await http.RequestServices.GetRequiredService<IGrainFactory>()
+            // A key that cannot be one is refused here, at no cost to the cluster.
+            var project = !ApiKeyFormat.IsWellFormed(key) ? null : await http.RequestServices.GetRequiredService<IGrainFactory>()
                 .GetGrain<IApiKeyGrain>(0).FindProject(key);
             if (project is not { } id)
             {

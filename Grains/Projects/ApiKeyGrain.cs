@@ -1,28 +1,29 @@
-using System.Collections.Concurrent;
 using Orleans.Concurrency;
 
 namespace Tracking.Projects;
 
 /// <summary>
 /// Resolves API keys near the caller. Found keys are cached for a minute, unknown ones for a few seconds,
-/// so a burst of bad keys does not become a burst of queries.
+/// so a burst of bad keys does not become a burst of queries. The cache holds hashes, not keys, and at
+/// most <see cref="CacheEntries"/> of them.
 /// </summary>
 [StatelessWorker]
 public sealed class ApiKeyGrain(ProjectStore projects, TimeProvider clock) : Grain, IApiKeyGrain
 {
+    public const int CacheEntries = 10_000;
     static readonly TimeSpan FoundFor = TimeSpan.FromMinutes(1), UnknownFor = TimeSpan.FromSeconds(5);
-    readonly ConcurrentDictionary<string, (Guid? Project, DateTimeOffset Until)> cache = new();
+    readonly LruCache<UInt128, (Guid? Project, DateTimeOffset Until)> cache = new(CacheEntries);
 
     public async Task<Guid?> FindProject(string apiKey)
     {
+        if (!ApiKeyFormat.IsWellFormed(apiKey)) return null;
+        var hash = ProjectStore.Hash(apiKey);
+        var key = BitConverter.ToUInt128(hash);
         var now = clock.GetUtcNow();
-        if (cache.TryGetValue(apiKey, out var hit) && hit.Until > now) return hit.Project;
-        if (cache.Count > 10_000) cache.Clear();
+        if (cache.TryGet(key, out var hit) && hit.Until > now) return hit.Project;
 
-        var project = apiKey.StartsWith(ProjectStore.KeyPrefix, StringComparison.Ordinal) && apiKey.Length < 200
-            ? await projects.FindProject(apiKey)
-            : null;
-        cache[apiKey] = (project, now + (project is null ? UnknownFor : FoundFor));
+        var project = await projects.FindProject(hash);
+        cache.Set(key, (project, now + (project is null ? UnknownFor : FoundFor)));
         return project;
     }
 

@@ -10,9 +10,7 @@ public sealed record NewProject(Guid ProjectId, string ApiKey);
 /// <summary>Projects and their API keys (<c>projects</c>, <c>api_keys</c>).</summary>
 public sealed class ProjectStore(NpgsqlDataSource db)
 {
-    public const string KeyPrefix = "tk_";
-
-    public static string NewApiKey() => KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))
+    public static string NewApiKey() => ApiKeyFormat.Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))
         .Replace('+', '-').Replace('/', '_');
 
     // Keys are 192 random bits, so a fast hash is enough: there is nothing to brute-force.
@@ -21,6 +19,8 @@ public sealed class ProjectStore(NpgsqlDataSource db)
     public async Task<NewProject> Create(string name, string? apiKey = null)
     {
         apiKey ??= NewApiKey();
+        if (!ApiKeyFormat.IsWellFormed(apiKey))
+            throw new ArgumentException($"An API key is '{ApiKeyFormat.Prefix}' and {ApiKeyFormat.MinLength}-{ApiKeyFormat.MaxLength} letters, digits, '-' or '_' in all.", nameof(apiKey));
         var projectId = Guid.CreateVersion7();
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(new("INSERT INTO projects (id, name) VALUES ($1, $2)")
@@ -31,10 +31,11 @@ public sealed class ProjectStore(NpgsqlDataSource db)
         return new NewProject(projectId, apiKey);
     }
 
-    public async Task<Guid?> FindProject(string apiKey)
+    /// <summary>The project of the key with this <see cref="Hash"/>, unless the key is revoked.</summary>
+    public async Task<Guid?> FindProject(byte[] keyHash)
     {
         await using var command = db.CreateCommand("SELECT project_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL");
-        command.Parameters.Add(new() { Value = Hash(apiKey) });
+        command.Parameters.Add(new() { Value = keyHash });
         return await command.ExecuteScalarAsync() is Guid id ? id : null;
     }
 

@@ -127,6 +127,9 @@ public class EmailApiTests(TrackingStack stack)
     [InlineData(null)]
     [InlineData("Bearer")]
     [InlineData("Bearer tk_wrong")]
+    [InlineData("Bearer tk_wrong_but_well_formed_0123456789")]
+    [InlineData("Bearer tk_has spaces and ! marks 0123456789")]
+    [InlineData("Bearer xx_not_our_prefix_0123456789abcdef")]
     [InlineData("Basic dXNlcjpwYXNz")]
     public async Task A_missing_or_wrong_key_is_a_401_problem(string? authorization)
     {
