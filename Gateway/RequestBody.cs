@@ -64,6 +64,21 @@ public static class RequestBody
     public static IResult Invalid(Dictionary<string, string[]> errors, string title) =>
         Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: title);
 
+    /// <summary>
+    /// The deepest page an offset reaches: every offset costs a scan of the rows it skips. Further pages are
+    /// reached with the cursor.
+    /// </summary>
+    public const int MaxOffset = 10_000;
+
+    /// <summary>The optional <c>offset</c> query parameter, 0 to <see cref="MaxOffset"/>, or the 422 that names it.</summary>
+    public static bool TryQueryOffset(HttpRequest request, out int offset, out IResult? problem, bool hasCursor = true)
+    {
+        if (TryQueryInt(request, "offset", 0, 0, MaxOffset, out offset, out problem)) return true;
+        problem = Invalid(new() { ["offset"] = [$"must be a whole number from 0 to {MaxOffset}" +
+            (hasCursor ? "; page further with cursor (next_cursor of the page before)" : "")] }, "Invalid query parameter");
+        return false;
+    }
+
     /// <summary>An optional integer query parameter within bounds, or the 422 that names it.</summary>
     public static bool TryQueryInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out IResult? problem)
     {

@@ -91,7 +91,8 @@ public sealed record EmailPage(
     [property: Id(0)] EmailSummary[] Data,
     [property: Id(1)] int Limit,
     [property: Id(2)] int Offset,
-    [property: Id(3)] bool HasMore);
+    [property: Id(3)] bool HasMore,
+    [property: Id(4)] string? NextCursor = null);
 
 [GenerateSerializer, Immutable, Alias("Tracking.TrackedFlags")]
 public sealed record TrackedFlags([property: Id(0)] bool Open, [property: Id(1)] bool Click, [property: Id(2)] bool ClickText = true);

@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using Tracking;
 using Tracking.Analytics;
+using Tracking.Broadcasts;
 using Tracking.Delivery;
 using Tracking.Emails;
 using Tracking.Events;
@@ -73,6 +74,7 @@ public static class TrackingSilo
         builder.Services.AddSingleton<TrackingLinks>();
         builder.Services.AddSingleton<EmailTracker>();
         builder.Services.AddSingleton<EmailStore>();
+        builder.Services.AddSingleton<BroadcastStore>();
         // The default, 200,000 emails, held about 150 MB when full in bench/memory.sh.
         builder.Services.AddSingleton(new EmailDirectory(maxEntries: config.GetValue("Tracking:EmailDirectorySize", 200_000)));
         AddHosted<Outbox>(builder.Services);

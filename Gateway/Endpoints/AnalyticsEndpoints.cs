@@ -23,7 +23,7 @@ public static partial class AnalyticsEndpoints
         var request = http.Request;
         if (!RequestBody.TryQueryInt(request, "days", 7, 1, 90, out var days, out var problem)
             || !RequestBody.TryQueryInt(request, "limit", 50, 1, 100, out var limit, out problem)
-            || !RequestBody.TryQueryInt(request, "offset", 0, 0, int.MaxValue, out var offset, out problem))
+            || !RequestBody.TryQueryOffset(request, out var offset, out problem))
             return problem!;
         Guid? emailId = null;
         if (Single(request, "email_id") is { } rawId)

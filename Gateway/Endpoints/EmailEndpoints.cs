@@ -60,9 +60,15 @@ public static class EmailEndpoints
     static async Task<IResult> List(HttpContext http, IGrainFactory grains)
     {
         if (!RequestBody.TryQueryInt(http.Request, "limit", 10, 1, 100, out var limit, out var problem)
-            || !RequestBody.TryQueryInt(http.Request, "offset", 0, 0, int.MaxValue, out var offset, out problem))
+            || !RequestBody.TryQueryOffset(http.Request, out var offset, out problem))
             return problem!;
-        return TypedResults.Ok(await grains.GetGrain<IProjectGrain>(AuthenticatedProject.Of(http)).ListEmails(limit, offset));
+        var cursor = http.Request.Query["cursor"] is { Count: > 0 } values ? values[^1] : null;
+        if (cursor is not null && offset != 0)
+            return RequestBody.Invalid(new() { ["offset"] = ["cannot be combined with cursor"] }, "Invalid query parameter");
+        var page = await grains.GetGrain<IProjectGrain>(AuthenticatedProject.Of(http)).ListEmails(limit, offset, cursor);
+        return page is null
+            ? RequestBody.Invalid(new() { ["cursor"] = ["is not a cursor from a previous page"] }, "Invalid query parameter")
+            : TypedResults.Ok(page);
     }
 
     static async Task<IResult> Get(string id, HttpContext http, IGrainFactory grains)

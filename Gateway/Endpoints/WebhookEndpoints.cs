@@ -68,7 +68,7 @@ public static class WebhookEndpoints
     static async Task<IResult> Deliveries(string id, HttpContext http, IGrainFactory grains)
     {
         if (!RequestBody.TryQueryInt(http.Request, "limit", 20, 1, 100, out var limit, out var problem)
-            || !RequestBody.TryQueryInt(http.Request, "offset", 0, 0, int.MaxValue, out var offset, out problem))
+            || !RequestBody.TryQueryOffset(http.Request, out var offset, out problem, hasCursor: false))
             return problem!;
         return Guid.TryParse(id, out var webhookId) && await Webhooks(http, grains).Deliveries(webhookId, limit, offset) is { } page
             ? TypedResults.Ok(page)

@@ -26,7 +26,7 @@ public sealed class EventReader(NpgsqlDataSource db)
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = 'clicked'),
                 e.type = 'clicked' AND NOT EXISTS (SELECT 1 FROM email_events p
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = 'clicked' AND p.link = e.link)
-            FROM email_events e JOIN emails m ON m.id = e.email_id
+            FROM email_events e JOIN email_contents m ON m.id = e.email_id
             WHERE e.project_id = $1 AND e.seq > $2
             ORDER BY e.seq LIMIT $3
             """);
@@ -60,7 +60,7 @@ public sealed class EventReader(NpgsqlDataSource db)
                 SELECT coalesce((SELECT seq FROM email_events WHERE project_id = $1 AND created_at >= $2
                                  ORDER BY created_at, seq LIMIT 1), 9223372036854775807) AS low)
             SELECT e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text
-            FROM email_events e JOIN emails m ON m.id = e.email_id, bound
+            FROM email_events e JOIN email_contents m ON m.id = e.email_id, bound
             WHERE e.project_id = $1 AND e.seq >= bound.low AND e.created_at >= $2
               AND ($3::uuid IS NULL OR e.email_id = $3) AND ($4::text IS NULL OR e.type = $4)
               AND ($5::bigint IS NULL OR e.seq < $5)

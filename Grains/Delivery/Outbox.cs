@@ -16,7 +16,7 @@ namespace Tracking.Delivery;
 /// between leaves the lease to run out and the email is sent again, with the same Message-ID: the only
 /// window for a duplicate is the few milliseconds between the relay's 250 and that status write.
 /// </summary>
-public sealed class Outbox(NpgsqlDataSource db, IOptions<SmtpOptions> options, ILogger<Outbox> log) : BackgroundService
+public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<SmtpOptions> options, ILogger<Outbox> log) : BackgroundService
 {
     const int BatchSize = 20;
     static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
@@ -58,22 +58,25 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<SmtpOptions> options, I
 
     async Task<List<EmailRecord>> Claim(CancellationToken ct)
     {
+        // The content comes from the statement's snapshot, taken before the claim: content never changes.
         await using var command = db.CreateCommand($"""
-            UPDATE emails e SET status = 'sending', attempts = e.attempts + 1,
-                                locked_until = now() + make_interval(secs => $2)
-            FROM (SELECT id FROM emails
-                  WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
-                    AND (locked_until IS NULL OR locked_until < now())
-                  ORDER BY next_attempt_at LIMIT $1
-                  FOR UPDATE SKIP LOCKED) due
-            WHERE e.id = due.id
-            RETURNING {string.Join(", ", EmailStore.SelectColumns.Split(',').Select(c => "e." + c.Trim()))}
+            WITH claimed AS (
+                UPDATE emails e SET status = 'sending', attempts = e.attempts + 1,
+                                    locked_until = now() + make_interval(secs => $2)
+                FROM (SELECT id FROM emails
+                      WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
+                        AND (locked_until IS NULL OR locked_until < now())
+                      ORDER BY next_attempt_at LIMIT $1
+                      FOR UPDATE SKIP LOCKED) due
+                WHERE e.id = due.id
+                RETURNING e.id)
+            SELECT {EmailStore.ContentColumns()} FROM email_contents WHERE id IN (SELECT id FROM claimed)
             """);
         command.Parameters.Add(new() { Value = BatchSize });
         command.Parameters.Add(new() { Value = smtp.LeaseSeconds });
         var due = new List<EmailRecord>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) due.Add(EmailStore.Read(reader));
+        while (await reader.ReadAsync(ct)) due.Add(emails.Read(reader));
         return due;
     }
 

@@ -149,16 +149,14 @@ public sealed class EmailGrain(
     async Task<EmailView> View()
     {
         var loading = CatchUp();
-        var (e, delivery) = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
+        var (e, delivery, attachments) = await emails.Find(EmailId) ?? throw new InvalidOperationException($"Email {EmailId} has no row");
         await loading;
         var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
             .Concat(S.LinkClicks.Where(c => !e.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)));
-        var attachments = e.Attachments.Select(a => new AttachmentInfo(a.Filename!, a.ContentType ?? "application/octet-stream",
-            (int)(a.Content!.Length * 3L / 4 - a.Content.TakeLast(2).Count(c => c == '='))));
         return new EmailView(e.Id, e.From, e.To, e.Cc, e.Bcc, e.ReplyTo, e.Subject, e.Html, e.Text, e.Headers, e.Tags,
             e.Tracking, delivery.Status, e.CreatedAt, S.OpenedAt, S.ClickedAt, S.OpenCount, S.ClickCount, links.ToArray(),
             e.BroadcastId, e.MessageId, delivery.Attempts, delivery.LastError, delivery.SmtpResponse, delivery.SentAt,
-            attachments.ToArray());
+            attachments);
     }
 
     static DateTimeOffset Earliest(DateTimeOffset? known, DateTimeOffset candidate) =>

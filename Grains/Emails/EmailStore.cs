@@ -1,10 +1,16 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Tracking.Links;
+using Tracking.Projects;
 
 namespace Tracking.Emails;
 
-/// <summary>An accepted email as the <c>emails</c> table keeps it.</summary>
+/// <summary>
+/// An accepted email as the <c>emails</c> table keeps it. A broadcast recipient's row has no content of its
+/// own (it is its broadcast's, see <see cref="Broadcasts.BroadcastStore"/>), only its <see cref="Tid"/>;
+/// read back, its content is rendered for it.
+/// </summary>
 public sealed record EmailRecord(
     Guid Id,
     Guid ProjectId,
@@ -26,7 +32,8 @@ public sealed record EmailRecord(
     string MessageId,
     string Status,
     // SHA-256 of the request that made the email, when it had an Idempotency-Key (read back by RequestHash alone).
-    byte[]? RequestHash = null);
+    byte[]? RequestHash = null,
+    string? Tid = null);
 
 /// <summary>The few columns of an email that say whose it is, what it tracks and where its links go.</summary>
 public sealed record EmailTracking(Guid ProjectId, TrackedFlags Tracking, List<string> Links);
@@ -39,31 +46,37 @@ public static class EmailStatuses
     public const string Stored = "stored", Queued = "queued", Sending = "sending", Sent = "sent", Failed = "failed";
 }
 
-/// <summary>The <c>emails</c> table: accepted emails and, for the delivery worker, the outbox.</summary>
+/// <summary>
+/// The <c>emails</c> table: accepted emails and, for the delivery worker, the outbox. Emails are read
+/// through the <c>email_contents</c> view, which gives a broadcast recipient its broadcast's content.
+/// </summary>
 public sealed class EmailStore
 {
     readonly NpgsqlDataSource db;
+    readonly TrackingLinks links;
     readonly CallBatches<Guid, EmailTracking?> trackingReads;
 
-    public EmailStore(NpgsqlDataSource db)
+    public EmailStore(NpgsqlDataSource db, TrackingLinks links)
     {
         this.db = db;
+        this.links = links;
         trackingReads = new(FindTracking, maxBatch: 500);
     }
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    const string Columns = """
+    /// <summary>What <see cref="Read"/> reads from <c>email_contents</c>; without attachments, their content is not loaded.</summary>
+    public static string ContentColumns(bool attachments = true) => $"""
         id, project_id, broadcast_id, created_at, from_address, to_addresses, cc, bcc, reply_to, subject, html, text,
-        headers, tags, attachments, track_open, track_click, links, message_id, status
+        headers, tags, {(attachments ? "attachments" : "'[]'::jsonb")}, track_open, track_click, links, message_id, status, tid, placeholder
         """;
 
-    /// <summary>Inserts one email and its <c>sent</c> event, committed on return.</summary>
-    public async Task Insert(EmailRecord email)
+    /// <summary>Inserts emails and their <c>sent</c> events in one transaction, committed on return.</summary>
+    public async Task Insert(params IReadOnlyList<EmailRecord> emails)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await Copy(connection, [email]);
+        await Copy(connection, emails);
         await transaction.CommitAsync();
     }
 
@@ -75,69 +88,22 @@ public sealed class EmailStore
         return await command.ExecuteScalarAsync() as byte[] ?? [];
     }
 
-    /// <summary>A broadcast and all its recipients' emails, in one transaction.</summary>
-    public async Task InsertBroadcast(Guid id, Guid projectId, DateTimeOffset createdAt, string from, string subject,
-        EmailTag[] tags, IReadOnlyList<EmailRecord> emails)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand(
-            "INSERT INTO broadcasts (id, project_id, created_at, from_address, subject, tags) VALUES ($1, $2, $3, $4, $5, $6::jsonb)", connection))
-        {
-            foreach (var value in new object[] { id, projectId, createdAt.ToUniversalTime(), from, subject, JsonSerializer.Serialize(tags, Json) })
-                command.Parameters.Add(new() { Value = value });
-            await command.ExecuteNonQueryAsync();
-        }
-        await Copy(connection, emails);
-        await transaction.CommitAsync();
-    }
-
-    /// <summary>The accepted emails' <c>sent</c> events (email.sent: the API took them), in the caller's transaction.</summary>
-    static async Task RecordAccepted(NpgsqlConnection connection, IReadOnlyList<EmailRecord> emails)
-    {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at)
-            SELECT gen_random_uuid(), id, project_id, 'sent', created_at FROM emails WHERE id = ANY($1)
-            """, connection);
-        command.Parameters.Add(new() { Value = emails.Select(e => e.Id).ToArray() });
-        await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>A broadcast of the project, with how many of its emails stand in each status.</summary>
-    public async Task<BroadcastView?> FindBroadcast(Guid id, Guid projectId)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT b.from_address, b.subject, b.created_at, e.status, count(e.id)
-            FROM broadcasts b LEFT JOIN emails e ON e.broadcast_id = b.id
-            WHERE b.id = $1 AND b.project_id = $2
-            GROUP BY b.from_address, b.subject, b.created_at, e.status
-            """);
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = projectId });
-        BroadcastView? view = null;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            view ??= new BroadcastView(id, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), 0, []);
-            if (reader.IsDBNull(3)) continue;
-            var count = (int)reader.GetInt64(4);
-            view.Statuses[reader.GetString(3)] = count;
-            view = view with { Recipients = view.Recipients + count };
-        }
-        return view;
-    }
-
-    static async Task Copy(NpgsqlConnection connection, IReadOnlyList<EmailRecord> emails)
+    /// <summary>Writes emails and their <c>sent</c> events (email.sent: the API took them), in the caller's transaction.</summary>
+    internal static async Task Copy(NpgsqlConnection connection, IReadOnlyList<EmailRecord> emails)
     {
         if (emails.Count == 0) return;
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY emails ({Columns}, next_attempt_at, request_hash) FROM STDIN (FORMAT BINARY)");
+        await using var writer = await connection.BeginBinaryImportAsync("""
+            COPY emails (id, project_id, broadcast_id, created_at, from_address, to_addresses, cc, bcc, reply_to, subject, html, text,
+                         headers, tags, attachments, attachment_info, track_open, track_click, links, message_id, status,
+                         next_attempt_at, request_hash, tid)
+            FROM STDIN (FORMAT BINARY)
+            """);
         foreach (var e in emails)
         {
             await writer.StartRowAsync();
             await writer.WriteAsync(e.Id, NpgsqlDbType.Uuid);
             await writer.WriteAsync(e.ProjectId, NpgsqlDbType.Uuid);
-            if (e.BroadcastId is { } b) await writer.WriteAsync(b, NpgsqlDbType.Uuid); else await writer.WriteNullAsync();
+            await WriteOrNull(writer, e.BroadcastId, NpgsqlDbType.Uuid);
             await writer.WriteAsync(e.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             await writer.WriteAsync(e.From, NpgsqlDbType.Text);
             await writer.WriteAsync(e.To, NpgsqlDbType.Array | NpgsqlDbType.Text);
@@ -145,40 +111,50 @@ public sealed class EmailStore
             await writer.WriteAsync(e.Bcc, NpgsqlDbType.Array | NpgsqlDbType.Text);
             await writer.WriteAsync(e.ReplyTo, NpgsqlDbType.Array | NpgsqlDbType.Text);
             await writer.WriteAsync(e.Subject, NpgsqlDbType.Text);
-            await WriteText(writer, e.Html);
-            await WriteText(writer, e.Text);
+            await WriteOrNull(writer, e.Html, NpgsqlDbType.Text);
+            await WriteOrNull(writer, e.Text, NpgsqlDbType.Text);
             await writer.WriteAsync(JsonSerializer.Serialize(e.Headers, Json), NpgsqlDbType.Jsonb);
             await writer.WriteAsync(JsonSerializer.Serialize(e.Tags, Json), NpgsqlDbType.Jsonb);
             await writer.WriteAsync(JsonSerializer.Serialize(e.Attachments, Json), NpgsqlDbType.Jsonb);
+            await writer.WriteAsync(JsonSerializer.Serialize(e.Attachments.Select(Describe), Json), NpgsqlDbType.Jsonb);
             await writer.WriteAsync(e.Tracking.Open, NpgsqlDbType.Boolean);
             await writer.WriteAsync(e.Tracking.Click, NpgsqlDbType.Boolean);
             await writer.WriteAsync(e.Links.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
             await writer.WriteAsync(e.MessageId, NpgsqlDbType.Text);
             await writer.WriteAsync(e.Status, NpgsqlDbType.Text);
-            if (e.Status == EmailStatuses.Queued) await writer.WriteAsync(e.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            else await writer.WriteNullAsync();
-            if (e.RequestHash is { } hash) await writer.WriteAsync(hash, NpgsqlDbType.Bytea);
-            else await writer.WriteNullAsync();
+            await WriteOrNull(writer, e.Status == EmailStatuses.Queued ? e.CreatedAt.ToUniversalTime() : (DateTimeOffset?)null, NpgsqlDbType.TimestampTz);
+            await WriteOrNull(writer, e.RequestHash, NpgsqlDbType.Bytea);
+            await WriteOrNull(writer, e.Tid, NpgsqlDbType.Text);
         }
         await writer.CompleteAsync();
         await writer.DisposeAsync();
-        await RecordAccepted(connection, emails);
 
-        static Task WriteText(NpgsqlBinaryImporter w, string? value) =>
-            value is null ? w.WriteNullAsync() : w.WriteAsync(value, NpgsqlDbType.Text);
+        await using var sent = new NpgsqlCommand("""
+            INSERT INTO email_events (id, email_id, project_id, type, created_at)
+            SELECT gen_random_uuid(), id, project_id, 'sent', created_at FROM emails WHERE id = ANY($1)
+            """, connection);
+        sent.Parameters.Add(new() { Value = emails.Select(e => e.Id).ToArray() });
+        await sent.ExecuteNonQueryAsync();
+
+        static Task WriteOrNull<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type) =>
+            value is null ? w.WriteNullAsync() : w.WriteAsync(value, type);
     }
 
-    /// <summary>An email with where its delivery stands, in one read.</summary>
-    public async Task<(EmailRecord Email, DeliveryStatus Delivery)?> Find(Guid id)
+    static AttachmentInfo Describe(EmailAttachment a) => new(a.Filename!, a.ContentType ?? "application/octet-stream",
+        (int)(a.Content!.Length * 3L / 4 - a.Content.AsSpan()[^Math.Min(2, a.Content.Length)..].Count('=')));
+
+    /// <summary>An email with where its delivery stands and what its attachments are, in one read that leaves their content.</summary>
+    public async Task<(EmailRecord Email, DeliveryStatus Delivery, AttachmentInfo[] Attachments)?> Find(Guid id)
     {
         await using var command = db.CreateCommand(
-            $"SELECT {Columns}, attempts, last_error, smtp_response, sent_at FROM emails WHERE id = $1");
+            $"SELECT {ContentColumns(attachments: false)}, attempts, last_error, smtp_response, sent_at, attachment_info FROM email_contents WHERE id = $1");
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return null;
         var email = Read(reader);
-        return (email, new DeliveryStatus(email.Status, reader.GetInt32(20), TextOrNull(reader, 21), TextOrNull(reader, 22),
-            reader.IsDBNull(23) ? null : reader.GetFieldValue<DateTimeOffset>(23)));
+        return (email, new DeliveryStatus(email.Status, reader.GetInt32(22), TextOrNull(reader, 23), TextOrNull(reader, 24),
+            reader.IsDBNull(25) ? null : reader.GetFieldValue<DateTimeOffset>(25)),
+            JsonSerializer.Deserialize<AttachmentInfo[]>(reader.GetString(26), Json)!);
     }
 
     /// <summary>
@@ -205,35 +181,48 @@ public sealed class EmailStore
     public static EmailTracking ReadTracking(NpgsqlDataReader reader) =>
         new(reader.GetGuid(1), new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]);
 
-    /// <summary>A project's emails, newest first; one more than asked tells whether there are more.</summary>
-    public async Task<EmailPage> List(Guid projectId, int limit, int offset)
+    /// <summary>
+    /// A project's emails, newest first, after <paramref name="after"/> (the last row of the page before)
+    /// or at an offset; one more than asked tells whether there are more.
+    /// </summary>
+    public async Task<EmailPage> List(Guid projectId, int limit, int offset, (DateTimeOffset CreatedAt, Guid Id)? after)
     {
         await using var command = db.CreateCommand("""
             SELECT id, from_address, to_addresses, subject, status, created_at, broadcast_id FROM emails
-            WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
+            WHERE project_id = $1 AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
+            ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
             """);
         command.Parameters.Add(new() { Value = projectId });
         command.Parameters.Add(new() { Value = limit + 1 });
         command.Parameters.Add(new() { Value = offset });
+        command.Parameters.Add(new() { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)after?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         var rows = new List<EmailSummary>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             rows.Add(new EmailSummary(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetString(3),
                 reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
-        return new EmailPage(rows.Take(limit).ToArray(), limit, offset, rows.Count > limit);
+        var hasMore = rows.Count > limit;
+        var page = rows.Take(limit).ToArray();
+        return new EmailPage(page, limit, offset, hasMore, hasMore ? PageCursor.Of(page[^1].CreatedAt, page[^1].Id) : null);
     }
 
-    internal static EmailRecord Read(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetGuid(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetFieldValue<DateTimeOffset>(3),
-        r.GetString(4), r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6), r.GetFieldValue<string[]>(7),
-        r.GetFieldValue<string[]>(8), r.GetString(9), TextOrNull(r, 10), TextOrNull(r, 11),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(12), Json)!,
-        JsonSerializer.Deserialize<EmailTag[]>(r.GetString(13), Json)!,
-        JsonSerializer.Deserialize<EmailAttachment[]>(r.GetString(14), Json)!,
-        new TrackedFlags(r.GetBoolean(15), r.GetBoolean(16)),
-        [.. r.GetFieldValue<string[]>(17)], r.GetString(18), r.GetString(19));
+    /// <summary>A row of <see cref="ContentColumns"/>, a broadcast recipient's copy rendered from its template.</summary>
+    public EmailRecord Read(NpgsqlDataReader r)
+    {
+        var email = new EmailRecord(
+            r.GetGuid(0), r.GetGuid(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetFieldValue<DateTimeOffset>(3),
+            r.GetString(4), r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6), r.GetFieldValue<string[]>(7),
+            r.GetFieldValue<string[]>(8), r.GetString(9), TextOrNull(r, 10), TextOrNull(r, 11),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(12), Json)!,
+            JsonSerializer.Deserialize<EmailTag[]>(r.GetString(13), Json)!,
+            JsonSerializer.Deserialize<EmailAttachment[]>(r.GetString(14), Json)!,
+            new TrackedFlags(r.GetBoolean(15), r.GetBoolean(16)),
+            [.. r.GetFieldValue<string[]>(17)], r.GetString(18), r.GetString(19), Tid: TextOrNull(r, 20));
+        if (TextOrNull(r, 21) is not { } placeholder) return email;
+        var (html, text) = new BroadcastTemplate(email.Html, email.Text, email.Links, placeholder).Render(email.Id, email.Tid!, links);
+        return email with { Html = html, Text = text };
+    }
 
-    internal static string? TextOrNull(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    internal const string SelectColumns = Columns;
+    static string? TextOrNull(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.RegularExpressions;
+using System.Text;
 using Tracking.Links;
 
 namespace Tracking.Emails;
@@ -29,14 +29,14 @@ public sealed class EmailTracker(TrackingLinks links)
     /// Rewrites a broadcast's content once, with placeholders that <see cref="BroadcastTemplate.Render"/>
     /// fills per recipient: that recipient's pixel and signed broadcast-form links.
     /// </summary>
-    public BroadcastTemplate Template(string? html, string? text, TrackedFlags flags)
+    public static BroadcastTemplate Template(string? html, string? text, TrackedFlags flags)
     {
         var marker = "trk" + Guid.NewGuid().ToString("N")[..12];
         var destinations = new Destinations();
         var content = Track(html, text, flags, destinations, $"~{marker}P~",
             destination => $"~{marker}H{destinations.IndexOf(destination)}~",
             destination => $"~{marker}T{destinations.IndexOf(destination)}~");
-        return new BroadcastTemplate(content, new Regex($"~{marker}(P|[HT][0-9]+)~"), links);
+        return new BroadcastTemplate(content.Html, content.Text, content.Links, marker);
     }
 
     static TrackedContent Track(string? html, string? text, TrackedFlags flags, Destinations destinations,
@@ -65,21 +65,36 @@ public sealed class EmailTracker(TrackingLinks links)
     }
 }
 
-/// <summary>A broadcast's content rewritten once; rendering a recipient is a string substitution.</summary>
-public sealed class BroadcastTemplate(TrackedContent content, Regex placeholder, TrackingLinks links)
+/// <summary>
+/// A broadcast's content rewritten once, stored once. A recipient's copy is the template with
+/// <c>~{Placeholder}P~</c> (the pixel), <c>~{Placeholder}H{n}~</c> and <c>~{Placeholder}T{n}~</c> (link n in
+/// html and in text) filled in. The placeholder is random per broadcast, so content cannot forge one.
+/// </summary>
+public sealed record BroadcastTemplate(string? Html, string? Text, List<string> Links, string Placeholder)
 {
-    public List<string> Links => content.Links;
+    public (string? Html, string? Text) Render(Guid emailId, string tid, TrackingLinks links) =>
+        (Fill(Html, emailId, tid, links), Fill(Text, emailId, tid, links));
 
-    public (string? Html, string? Text) Render(Guid emailId, string tid)
+    string? Fill(string? content, Guid emailId, string tid, TrackingLinks links)
     {
-        string Fill(Match m)
+        if (content is null) return null;
+        var open = "~" + Placeholder;
+        var copy = new StringBuilder(content.Length + 256);
+        var at = 0;
+        for (var start = content.IndexOf(open, StringComparison.Ordinal); start >= 0; start = content.IndexOf(open, at, StringComparison.Ordinal))
         {
-            var code = m.Groups[1].Value;
-            if (code == "P") return WebUtility.HtmlEncode(links.PixelUrl(emailId));
-            var url = links.BroadcastClickUrl(emailId, content.Links[int.Parse(code[1..])], tid);
-            return code[0] == 'H' ? WebUtility.HtmlEncode(url) : url;
+            var code = start + open.Length;
+            var end = content.IndexOf('~', code);
+            copy.Append(content, at, start - at);
+            at = end + 1;
+            if (content[code] == 'P')
+            {
+                copy.Append(WebUtility.HtmlEncode(links.PixelUrl(emailId)));
+                continue;
+            }
+            var url = links.BroadcastClickUrl(emailId, Links[int.Parse(content.AsSpan(code + 1, end - code - 1))], tid);
+            copy.Append(content[code] == 'H' ? WebUtility.HtmlEncode(url) : url);
         }
-        return (content.Html is null ? null : placeholder.Replace(content.Html, Fill),
-                content.Text is null ? null : placeholder.Replace(content.Text, Fill));
+        return copy.Append(content, at, content.Length - at).ToString();
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Buffers.Text;
 using Orleans.Concurrency;
 using Tracking.Analytics;
 using Tracking.Emails;
@@ -12,7 +10,16 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
 {
     Guid ProjectId => this.GetPrimaryKey();
 
-    public Task<EmailPage> ListEmails(int limit, int offset) => emails.List(ProjectId, limit, offset);
+    public async Task<EmailPage?> ListEmails(int limit, int offset, string? cursor)
+    {
+        (DateTimeOffset, Guid)? after = null;
+        if (cursor is not null)
+        {
+            if (PageCursor.Email(cursor) is not { } position) return null;
+            after = position;
+        }
+        return await emails.List(ProjectId, limit, after is null ? offset : 0, after);
+    }
 
     /// <summary>
     /// The window is whole hours: the current one and those before it, <c>days</c> × 24 in all, as the
@@ -23,7 +30,7 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
         long? before = null;
         if (query.Cursor is not null)
         {
-            if (DecodeCursor(query.Cursor) is not { } seq) return null;
+            if (PageCursor.Seq(query.Cursor) is not { } seq) return null;
             before = seq;
         }
         var fromHour = ProjectMetricsGrain.Hour(clock.GetUtcNow()) - query.Days * 24 + 1;
@@ -35,27 +42,6 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
             : await GrainFactory.GetGrain<IProjectMetricsGrain>(ProjectId).EventCount(fromHour, query.EventType);
         var (rows, hasMore) = await pageTask;
         return new EventPage(rows.Select(r => r.Item).ToArray(), total, query.Limit, before is null ? query.Offset : 0, hasMore,
-            hasMore ? EncodeCursor(rows[^1].Seq) : null);
-    }
-
-    static string EncodeCursor(long seq)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, seq);
-        return Base64Url.EncodeToString(bytes);
-    }
-
-    static long? DecodeCursor(string cursor)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        try
-        {
-            return cursor.Length == 11 && Base64Url.TryDecodeFromChars(cursor, bytes, out var n) && n == 8
-                && BinaryPrimitives.ReadInt64BigEndian(bytes) is var seq and > 0 ? seq : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+            hasMore ? PageCursor.Of(rows[^1].Seq) : null);
     }
 }

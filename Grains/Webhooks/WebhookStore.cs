@@ -138,7 +138,7 @@ public sealed class WebhookStore
                         'reason', CASE WHEN e.type = 'failed' THEN m.last_error END))
                 )::text AS payload
             FROM email_events e
-            JOIN emails m ON m.id = e.email_id
+            JOIN email_contents m ON m.id = e.email_id
             WHERE {0}
               AND EXISTS (SELECT 1 FROM webhooks w WHERE {{Subscribed}}
                           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = e.id))

@@ -1,5 +1,5 @@
 // Usage: LoadGen <connection string> <emails> <out dir>
-// Writes <emails> tracked emails of the "default" project (one broadcast, one transaction) and the files
+// Writes <emails> tracked emails of the "default" project (one transaction) and the files
 // pixel-paths.txt and click-paths.txt, one request path per email, with click ids signed by the silo's key.
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,7 +15,8 @@ var signature = new TrackingSignature((byte[])(await keyQuery.ExecuteScalarAsync
 await using var projectQuery = db.CreateCommand("SELECT id FROM projects WHERE name = 'default'");
 var projectId = (Guid)(await projectQuery.ExecuteScalarAsync())!;
 
-var tracker = new EmailTracker(new TrackingLinks(Options.Create(new TrackingOptions { PublicBaseUrl = "http://127.0.0.1" }), signature));
+var links = new TrackingLinks(Options.Create(new TrackingOptions { PublicBaseUrl = "http://127.0.0.1" }), signature);
+var tracker = new EmailTracker(links);
 var flags = new TrackedFlags(true, true);
 var now = TimeProvider.System.GetDatabaseNow();
 var records = new List<EmailRecord>(count);
@@ -30,7 +31,7 @@ for (var i = 0; i < count; i++)
     pixels.Add($"/v1/track/open/{id}");
     clicks.Add($"/v1/track/click/{signature.ClickTrackingId(id, 0)}");
 }
-await new EmailStore(db).InsertBroadcast(Guid.NewGuid(), projectId, now, "news@acme.example", "Bench", [], records);
+await new EmailStore(db, links).Insert(records);
 await File.WriteAllLinesAsync(Path.Combine(outDir, "pixel-paths.txt"), pixels);
 await File.WriteAllLinesAsync(Path.Combine(outDir, "click-paths.txt"), clicks);
 Console.WriteLine($"{count} emails written");

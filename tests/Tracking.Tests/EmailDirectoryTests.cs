@@ -66,8 +66,9 @@ public class EmailDirectoryTrackingTests(TrackingStack stack)
             ["r@example.com"], [], [], [], "Hi", "<p>hi</p>", null, [], [], [], flags, links, $"{id:N}@acme.example", EmailStatuses.Stored);
         var tracked = Guid.NewGuid();
         var untracked = Guid.NewGuid();
-        await new EmailStore(stack.Db).InsertBroadcast(Guid.NewGuid(), projectId, now, "news@acme.example", "Hi", [],
-            [Record(tracked, new(true, true), ["https://shop.example/a"]), Record(untracked, new(false, false), [])]);
+        var links = new Tracking.Links.TrackingLinks(Microsoft.Extensions.Options.Options.Create(new TrackingOptions()), signature);
+        await new EmailStore(stack.Db, links).Insert(
+            Record(tracked, new(true, true), ["https://shop.example/a"]), Record(untracked, new(false, false), []));
 
         var requests = new (string Path, HttpStatusCode Status, string? Location)[]
         {

@@ -178,10 +178,10 @@ public class EmailHtmlRewriterTests
     [Fact]
     public void A_broadcast_template_renders_each_recipients_pixel_and_signed_links()
     {
-        var template = Tracker.Template("<a href=\"https://a.example/?p=1&amp;q=2\">a</a></body>", "Visit https://a.example/?p=1&q=2 now",
+        var template = EmailTracker.Template("<a href=\"https://a.example/?p=1&amp;q=2\">a</a></body>", "Visit https://a.example/?p=1&q=2 now",
             new TrackedFlags(true, true));
         var recipient = Guid.NewGuid();
-        var (html, text) = template.Render(recipient, "tid-7");
+        var (html, text) = template.Render(recipient, "tid-7", Links);
 
         var link = Links.BroadcastClickUrl(recipient, "https://a.example/?p=1&q=2", "tid-7");
         Assert.Contains("&sig=", link);

@@ -109,4 +109,41 @@ public class HostileRequestsTests(TrackingStack stack)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Theory]
+    [InlineData("/v1/emails?offset=10001")]
+    [InlineData("/v1/events?offset=10001")]
+    [InlineData("/v1/emails?offset=99999999999")]
+    [InlineData("/v1/emails?cursor=not-a-cursor")]
+    [InlineData("/v1/emails?cursor=AAAAAAAAAAE&offset=1")]
+    public async Task Deep_offsets_and_foreign_cursors_are_422s(string path)
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = (await response.Json())["errors"]!.AsObject();
+        Assert.Single(errors);
+        Assert.Contains(errors.Single().Key, new[] { "offset", "cursor" });
+    }
+
+    [Fact]
+    public async Task Emails_page_by_cursor_without_gaps_or_repeats()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var sent = new List<string>();
+        for (var i = 0; i < 5; i++) sent.Add(await client.SendTracked($"<p>{i}</p>"));
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await client.GetAsync("/v1/emails?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"))).Json();
+            seen.AddRange(page["data"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
+            cursor = page["next_cursor"]?.GetValue<string>();
+            Assert.Equal(cursor is not null, page["has_more"]!.GetValue<bool>());
+            // An email sent meanwhile is newer than every page: it moves nothing.
+            if (seen.Count == 2) await client.SendTracked("<p>late</p>");
+        } while (cursor is not null);
+        Assert.Equal(Enumerable.Reverse(sent), seen);
+    }
 }

@@ -83,6 +83,13 @@ public class TrackingStack : IAsyncLifetime
         silos[index] = null;
     }
 
+    /// <summary>The resident memory of the (first) silo's process, as the kernel counts it.</summary>
+    public long SiloResidentBytes()
+    {
+        silos[0]!.Refresh();
+        return silos[0]!.WorkingSet64;
+    }
+
     /// <summary>The silo ports of the cluster's members, as the membership table names them.</summary>
     public IReadOnlyList<int> SiloPorts => ports.Select(p => p.Silo).ToArray();
 
