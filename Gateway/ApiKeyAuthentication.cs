@@ -13,6 +13,13 @@ public static class ApiKeyAuthentication
         group.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
+            var failures = http.RequestServices.GetRequiredService<AuthFailureLimits>();
+            if (failures.Exhausted(http))
+            {
+                http.Response.Headers.RetryAfter = ((int)AuthFailureLimits.RetryAfter.TotalSeconds).ToString();
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
+                    detail: "Too many requests with a wrong API key came from this address; try again later.");
+            }
             var header = http.Request.Headers.Authorization.ToString();
             var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
             // A key that cannot be one is refused here, at no cost to the cluster.
@@ -20,6 +27,7 @@ public static class ApiKeyAuthentication
                 .GetGrain<IApiKeyGrain>(0).FindProject(key);
             if (project is not { } id)
             {
+                failures.Failed(http);
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
                     title: "Unauthorized", detail: key.Length == 0

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Tracking.Gateway;
 using Tracking.Gateway.Endpoints;
 using Tracking.Silo;
@@ -24,7 +26,21 @@ else
         client.UseConnectionRetryFilter(async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(1), ct); return true; });
     });
 
-builder.Services.AddSingleton(services => new TrackingHits(services.GetRequiredService<IGrainFactory>(), spread: !siloInProcess));
+// The short names the README documents; the standard Gateway__Key variables work as well.
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Gateway:TrackRateLimit"] = Environment.GetEnvironmentVariable("TRACKING_TRACK_RATE_LIMIT") ?? builder.Configuration["Gateway:TrackRateLimit"],
+    ["Gateway:AuthFailuresPerMinute"] = Environment.GetEnvironmentVariable("TRACKING_AUTH_FAILURE_LIMIT") ?? builder.Configuration["Gateway:AuthFailuresPerMinute"],
+}.Where(kv => kv.Value is not null));
+builder.Services.AddOptions<TrafficLimitOptions>().BindConfiguration(TrafficLimitOptions.Section)
+    .Validate(o => o.TrackRateLimit >= 0 && o.AuthFailuresPerMinute >= 0 && o.MaxQueuedHits > 0,
+        "TRACKING_TRACK_RATE_LIMIT and TRACKING_AUTH_FAILURE_LIMIT must be 0 (off) or more, Gateway:MaxQueuedHits more than 0")
+    .ValidateOnStart();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<HitLimits>();
+builder.Services.AddSingleton<AuthFailureLimits>();
+builder.Services.AddSingleton(services => new TrackingHits(services.GetRequiredService<IGrainFactory>(), spread: !siloInProcess,
+    services.GetRequiredService<IOptions<TrafficLimitOptions>>().Value.MaxQueuedHits));
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ServiceUnavailable>();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));

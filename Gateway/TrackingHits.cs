@@ -27,11 +27,12 @@ public sealed class TrackingHits
     /// silo. With the silo in this process there is nothing to spread, and one key is cheaper (a thousand
     /// cost the hot path about a tenth more CPU).
     /// </param>
-    public TrackingHits(IGrainFactory grains, bool spread)
+    /// <param name="maxQueued">Hits waiting for a grain call; past it a hit is refused, not queued.</param>
+    public TrackingHits(IGrainFactory grains, bool spread, int maxQueued)
     {
         this.grains = [.. Enumerable.Range(0, spread ? 1024 : 1).Select(key => grains.GetGrain<IEngagementGrain>(key))];
         // Two calls in flight: while the event log commits one batch, the next is already waiting in it.
-        calls = new(Record, maxBatch: 1000, maxInFlight: 2);
+        calls = new(Record, maxBatch: 1000, maxInFlight: 2, maxQueued);
     }
 
     async Task<IReadOnlyList<HitOutcome>> Record(IReadOnlyList<TrackingHit> hits)
@@ -60,6 +61,9 @@ public sealed class TrackingHits
     // failure it passes on (its stream notices are fire and forget), so a rejection never follows a commit.
     static bool NeverSent(Exception ex) => ex is ConnectionFailedException or OrleansMessageRejectionException;
 
-    /// <summary>Completes once the hit is committed or found not recordable; throws when the silo cannot answer.</summary>
-    public Task<HitOutcome> Record(TrackingHit hit) => calls.Run(hit);
+    /// <summary>
+    /// Queues the hit; false at once when the queue is full. The outcome completes once the hit is committed
+    /// or found not recordable, and throws when the silo cannot answer.
+    /// </summary>
+    public bool TryRecord(TrackingHit hit, out Task<HitOutcome> outcome) => calls.TryRun(hit, out outcome);
 }

@@ -20,12 +20,17 @@ public sealed record ClickContext(
     [property: Id(5)] string? UserAgent,
     [property: Id(6)] string? Referer);
 
-/// <summary>An open (<see cref="Open"/> set) or a click (<see cref="Click"/> set) on an email.</summary>
+/// <summary>
+/// An open (<see cref="Open"/> set) or a click (<see cref="Click"/> set) on an email. A hit over its
+/// sender's rate limit is <see cref="CheckOnly"/>: a click is checked and answered with where it leads,
+/// and nothing is recorded.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Tracking.TrackingHit")]
 public sealed record TrackingHit(
     [property: Id(0)] Guid EmailId,
     [property: Id(1)] OpenContext? Open,
-    [property: Id(2)] ClickContext? Click);
+    [property: Id(2)] ClickContext? Click,
+    [property: Id(3)] bool CheckOnly = false);
 
 /// <summary>
 /// What became of a hit: where an authentic click leads (null: nowhere), or that it could not be recorded,

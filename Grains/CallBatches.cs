@@ -12,27 +12,39 @@ namespace Tracking;
 /// How many batches may run at once. Batches are started in the order their requests came, which the
 /// event log relies on: it sends them down one connection, so they also commit in that order.
 /// </param>
+/// <param name="maxQueued">At most this many requests wait for a batch; more are refused (see <see cref="TryRun"/>).</param>
 public sealed class CallBatches<TRequest, TResult>(
-    Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxBatch, int maxInFlight = 1)
+    Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxBatch, int maxInFlight = 1, int? maxQueued = null)
 {
-    readonly Channel<(TRequest Request, TaskCompletionSource<TResult> Done)> pending =
-        Channel.CreateUnbounded<(TRequest, TaskCompletionSource<TResult>)>(new() { SingleReader = true });
+    readonly Channel<(TRequest Request, TaskCompletionSource<TResult> Done)> pending = maxQueued is { } bound
+        ? Channel.CreateBounded<(TRequest, TaskCompletionSource<TResult>)>(new BoundedChannelOptions(bound) { SingleReader = true })
+        : Channel.CreateUnbounded<(TRequest, TaskCompletionSource<TResult>)>(new() { SingleReader = true });
     readonly SemaphoreSlim slots = new(maxInFlight, maxInFlight);
     Task? loop;
+    volatile bool completing;
 
-    public Task<TResult> Run(TRequest request)
+    public Task<TResult> Run(TRequest request) =>
+        TryRun(request, out var result) ? result : Task.FromException<TResult>(new InvalidOperationException("The queue is full."));
+
+    /// <summary>Queues the request, or answers false at once when the queue is full.</summary>
+    public bool TryRun(TRequest request, out Task<TResult> result)
     {
         var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        result = done.Task;
         if (!pending.Writer.TryWrite((request, done)))
+        {
+            if (!completing) return false;
             done.SetException(new InvalidOperationException("Shutting down: no more calls are run."));
+        }
         else if (loop is null)
             lock (pending) loop ??= Task.Run(Loop);
-        return done.Task;
+        return true;
     }
 
     /// <summary>Takes no more requests and completes once the queued ones have run.</summary>
     public Task Complete()
     {
+        completing = true;
         pending.Writer.TryComplete();
         lock (pending) return loop ?? Task.CompletedTask;
     }

@@ -26,18 +26,21 @@ public static class TrackingEndpoints
         return group;
     }
 
-    static async Task ServePixel(string? emailId, HttpContext http, TrackingHits hits, ILogger<OpenContext> log)
+    static async Task ServePixel(string? emailId, HttpContext http, TrackingHits hits, HitLimits limits, ILogger<OpenContext> log)
     {
-        if (HttpMethods.IsGet(http.Request.Method) && TryParseEmailId(emailId, out var id))
+        if (HttpMethods.IsGet(http.Request.Method) && TryParseEmailId(emailId, out var id) && limits.Admit(http))
         {
-            try
-            {
-                await hits.Record(new TrackingHit(id, new OpenContext(ClientIp(http), Header(http, "User-Agent")), null));
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning(ex, "Open of {EmailId} was not recorded", id);
-            }
+            if (!hits.TryRecord(new TrackingHit(id, new OpenContext(ClientIp(http), Header(http, "User-Agent")), null), out var recorded))
+                limits.Drop(HitLimits.QueueFull);
+            else
+                try
+                {
+                    await recorded;
+                }
+                catch (Exception ex)
+                {
+                    log.LogWarning(ex, "Open of {EmailId} was not recorded", id);
+                }
         }
 
         var response = http.Response;
@@ -50,7 +53,7 @@ public static class TrackingEndpoints
         if (!HttpMethods.IsHead(http.Request.Method)) await response.Body.WriteAsync(Gif);
     }
 
-    static async Task FollowClick(string? trackingId, HttpContext http, TrackingHits hits, ILogger<ClickContext> log)
+    static async Task FollowClick(string? trackingId, HttpContext http, TrackingHits hits, HitLimits limits, ILogger<ClickContext> log)
     {
         var query = http.Request.Query;
         var broadcast = query.ContainsKey("url");
@@ -66,17 +69,26 @@ public static class TrackingEndpoints
             return;
         }
 
+        // Over the address's limit, a click is still checked and followed, but not recorded.
+        var hit = new TrackingHit(emailId, null,
+            new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer")),
+            CheckOnly: !limits.Admit(http));
         HitOutcome outcome;
-        try
+        if (!hits.TryRecord(hit, out var recorded))
         {
-            outcome = await hits.Record(new TrackingHit(emailId, null,
-                new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer"))));
-        }
-        catch (Exception ex)
-        {
-            log.LogError(ex, "Click on {EmailId} could not be checked", emailId);
+            limits.Drop(HitLimits.QueueFull);
             outcome = new(null, Unavailable: true);
         }
+        else
+            try
+            {
+                outcome = await recorded;
+            }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Click on {EmailId} could not be checked", emailId);
+                outcome = new(null, Unavailable: true);
+            }
 
         if (outcome.Unavailable)
         {

@@ -32,12 +32,21 @@ public sealed class EngagementGrain(
         var ids = EventIds.New(hits.Length, now);
         var engagements = new List<Engagement>(hits.Length);
         var from = new List<int>(hits.Length);
+        var checks = new List<Task>();
         for (var i = 0; i < hits.Length; i++)
-            if (ToEngagement(hits[i], ids[i], now) is { } engagement)
+        {
+            if (ToEngagement(hits[i], ids[i], now) is not { } engagement) continue;
+            if (hits[i].CheckOnly)
             {
-                engagements.Add(engagement);
-                from.Add(i);
+                checks.Add(Check(i, engagement));
+                continue;
             }
+            engagements.Add(engagement);
+            from.Add(i);
+        }
+        if (checks.Count > 0) await Task.WhenAll(checks);
+
+        async Task Check(int at, Engagement engagement) => outcomes[at] = await Unrecorded(engagement);
         if (engagements.Count == 0) return outcomes;
 
         IReadOnlyList<RecordedEngagement?> recorded;
@@ -89,7 +98,10 @@ public sealed class EngagementGrain(
                 StorableText.Clean(referer, StorableText.MaxReferer), link, linkIndex);
     }
 
-    /// <summary>When the log cannot commit: an authentic click still leads where it should if that can be known.</summary>
+    /// <summary>
+    /// A click not recorded (the sender is over its rate limit, or the log cannot commit) still leads where it
+    /// should if that can be known; an open answers nothing.
+    /// </summary>
     async Task<HitOutcome> Unrecorded(Engagement e)
     {
         if (e.Type == EventTypes.Opened) return new(null, Unavailable: true);

@@ -87,4 +87,31 @@ public class CallBatchesTests
         Assert.Equal(new[] { 1, 2, 3, 4, 5 }, results);
         await Assert.ThrowsAsync<InvalidOperationException>(() => statements.Run(6));
     }
+
+    [Fact]
+    public async Task A_full_queue_refuses_at_once_and_takes_requests_again_once_it_drains()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = new CallBatches<int, int>(async requests =>
+        {
+            started.TrySetResult();
+            await gate.Task;
+            return requests.ToArray();
+        }, maxBatch: 100, maxInFlight: 1, maxQueued: 3);
+
+        Assert.True(calls.TryRun(0, out var first));
+        await started.Task;
+        // The first batch holds the one slot: three more wait, a fourth is refused.
+        Assert.True(calls.TryRun(1, out _));
+        Assert.True(calls.TryRun(2, out _));
+        Assert.True(calls.TryRun(3, out var last));
+        Assert.False(calls.TryRun(4, out _));
+
+        gate.SetResult();
+        Assert.Equal(0, await first);
+        Assert.Equal(3, await last);
+        Assert.True(calls.TryRun(5, out var after));
+        Assert.Equal(5, await after);
+    }
 }

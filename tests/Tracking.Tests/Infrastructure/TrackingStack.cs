@@ -34,6 +34,16 @@ public class TrackingStack : IAsyncLifetime
 
     protected virtual Dictionary<string, string> SiloSettings() => [];
 
+    /// <summary>
+    /// The Gateway's settings. Tests send far more hits and bad keys from loopback than a stranger is
+    /// allowed, so the per-address limits are out of the way unless a stack sets them.
+    /// </summary>
+    protected virtual Dictionary<string, string> GatewaySettings() => new()
+    {
+        ["TRACKING_TRACK_RATE_LIMIT"] = "1000000",
+        ["TRACKING_AUTH_FAILURE_LIMIT"] = "1000000",
+    };
+
     /// <summary>The stack's database: by default one of its own on the run's shared server.</summary>
     protected virtual Task<string> CreateDatabase() => TestPostgres.CreateDatabase();
 
@@ -95,6 +105,36 @@ public class TrackingStack : IAsyncLifetime
 
     public async Task<string> CreateProject(string name = "test") => (await new ProjectStore(Db).Create(name)).ApiKey;
 
+    /// <summary>
+    /// A client whose requests come from <paramref name="localAddress"/> (any of 127.0.0.0/8): to the
+    /// Gateway, a stranger of its own.
+    /// </summary>
+    public HttpClient ClientFrom(string localAddress, string? apiKey = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = BaseUrl };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>What the Gateway process has logged so far.</summary>
+    public string GatewayLog()
+    {
+        var path = Path.Combine(logDir, $"Gateway-{httpPort}-{(SiloInGateway ? ports[0].Silo.ToString() : "")}.log");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     public HttpClient ClientFor(string apiKey)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
@@ -134,6 +174,7 @@ public class TrackingStack : IAsyncLifetime
             ["TRACKING_URLS"] = BaseUrl.ToString().TrimEnd('/'),
             ["Orleans__GatewayPort"] = ports[0].Gateway.ToString(),
         };
+        foreach (var (key, value) in GatewaySettings()) gatewayEnv[key] = value;
         if (SiloCount > 1)
         {
             gatewayEnv["Orleans__Membership"] = "postgres";
