@@ -44,6 +44,7 @@ public static class TrackingSilo
             ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
             ["Smtp:Username"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_USERNAME") ?? config["Smtp:Username"],
             ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
+            ["Smtp:AllowInsecureAuth"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_ALLOW_INSECURE_AUTH") ?? config["Smtp:AllowInsecureAuth"],
         }.Where(kv => kv.Value is not null));
 
         var connectionString = DatabaseConnection.Tune(config.GetConnectionString("Tracking")
@@ -59,9 +60,8 @@ public static class TrackingSilo
             .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
                 "Tracking:PublicBaseUrl must be an absolute http(s) URL")
             .ValidateOnStart();
-        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
-            .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port")
-            .ValidateOnStart();
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SmtpOptions>>(new Checked<SmtpOptions>(o => o.Problem()));
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Configure(o => o.AloneInCluster = !ClusterMembership.InDatabase(config))
             .Validate(o => { try { return o.RetrySchedule.Length > 0; } catch (FormatException) { return false; } },
@@ -118,6 +118,13 @@ public static class TrackingSilo
             // hold hundreds of MB once a million email grains have been activated.
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = orleans.GetValue("DirectoryCacheSize", 100_000));
         });
+    }
+
+    /// <summary>Options whose own check names what is wrong with them.</summary>
+    sealed class Checked<T>(Func<T, string?> problem) : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options) =>
+            problem(options) is { } why ? ValidateOptionsResult.Fail(why) : ValidateOptionsResult.Success;
     }
 
     /// <summary>A singleton that is also started and stopped with the host.</summary>

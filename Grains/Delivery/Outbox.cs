@@ -114,7 +114,12 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
             _ => SecureSocketOptions.Auto,
         };
         await client.ConnectAsync(smtp.Host, smtp.Port, security, ct);
-        if (!string.IsNullOrEmpty(smtp.Username)) await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", ct);
+        if (!smtp.HasCredentials) return;
+        // Auto takes STARTTLS only when offered; the password still goes over TLS alone unless allowed otherwise.
+        if (!client.IsSecure && !smtp.AllowInsecureAuth)
+            throw new RelayNotSecureException($"The relay {smtp.Host}:{smtp.Port} offered no TLS, and its password is not sent in clear " +
+                "(TRACKING_SMTP_ALLOW_INSECURE_AUTH=true would allow it).");
+        await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", ct);
     }
 
     /// <summary>5xx replies are final; 4xx replies and connection trouble are worth another try.</summary>
@@ -122,7 +127,7 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
     {
         SmtpCommandException c => ((int)c.StatusCode >= 500, $"{(int)c.StatusCode} {c.Message}"),
         SmtpProtocolException or IOException or SocketException or TimeoutException or ServiceNotConnectedException
-            or AuthenticationException or OperationCanceledException => (false, ex.Message),
+            or AuthenticationException or OperationCanceledException or RelayNotSecureException => (false, ex.Message),
         _ => (true, ex.Message),
     };
 
@@ -171,3 +176,6 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The relay would have had the credentials in clear: a setting to fix, so worth retrying, not final.</summary>
+public sealed class RelayNotSecureException(string message) : Exception(message);

@@ -13,6 +13,8 @@ public sealed class SmtpOptions
     public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
     public string? Username { get; set; }
     public string? Password { get; set; }
+    /// <summary>Send the credentials over a connection without TLS. Off: they go only over TLS.</summary>
+    public bool AllowInsecureAuth { get; set; }
 
     /// <summary>First retry delay after a temporary failure; it doubles per attempt, with jitter.</summary>
     public double RetryBaseSeconds { get; set; } = 30;
@@ -24,4 +26,13 @@ public sealed class SmtpOptions
     public double TimeoutSeconds { get; set; } = 60;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+
+    public bool HasCredentials => !string.IsNullOrEmpty(Username);
+
+    /// <summary>Why these settings cannot be used, or null.</summary>
+    public string? Problem() =>
+        Enabled && Port is <= 0 or >= 65536 ? "Smtp:Port must be a TCP port"
+        : HasCredentials && Security == SmtpSecurity.None && !AllowInsecureAuth
+            ? "TRACKING_SMTP_SECURITY=None with TRACKING_SMTP_USERNAME would send the relay's password in clear: use Auto, StartTls or Tls, or set TRACKING_SMTP_ALLOW_INSECURE_AUTH=true"
+        : null;
 }

@@ -32,11 +32,20 @@ public sealed class TestRelay : MessageStore, IAsyncDisposable
     /// <summary>When set, every message gets this reply instead of being accepted.</summary>
     public int? ReplyToAll { get; set; }
 
+    /// <summary>The credentials clients logged in with. The relay offers AUTH without TLS, as a careless one would.</summary>
+    public ConcurrentQueue<(string User, string Password)> Logins { get; } = new();
+
     public void Start()
     {
-        var options = new SmtpServerOptionsBuilder().ServerName("relay.test").Endpoint(e => e.Port(Port).IsSecure(false)).Build();
+        var options = new SmtpServerOptionsBuilder().ServerName("relay.test")
+            .Endpoint(e => e.Port(Port).IsSecure(false).AllowUnsecureAuthentication(true).AuthenticationRequired(false)).Build();
         var services = new ServiceProvider();
         services.Add(this);
+        services.Add(new SmtpServer.Authentication.DelegatingUserAuthenticator((user, password) =>
+        {
+            Logins.Enqueue((user, password));
+            return true;
+        }));
         running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
     }
 
