@@ -17,7 +17,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
 // between Gateway and Silo. Otherwise the Gateway is a client of the cluster.
 var siloInProcess = Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process";
 if (siloInProcess)
-    await TrackingSilo.AddTo(builder);
+    await TrackingSilo.AddTo(builder, acceptsClients: false);
 else
     builder.UseOrleansClient(client =>
     {

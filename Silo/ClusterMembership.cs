@@ -18,14 +18,20 @@ public static class ClusterMembership
         var other => throw new InvalidOperationException($"Orleans:Membership must be 'localhost' or 'postgres', not '{other}'."),
     };
 
-    public static void Configure(ISiloBuilder silo, IConfiguration config, string connectionString)
+    /// <param name="acceptsClients">
+    /// Whether the silo opens its gateway port for clients (a separate Gateway). A silo whose Gateway runs in
+    /// its own process has no client to wait for, and so no port for a stranger to call grains through.
+    /// </param>
+    public static void Configure(ISiloBuilder silo, IConfiguration config, string connectionString, bool acceptsClients = true)
     {
         var orleans = config.GetSection("Orleans");
         var (serviceId, clusterId) = Ids(orleans);
         var siloPort = orleans.GetValue("SiloPort", 11111);
-        var gatewayPort = orleans.GetValue("GatewayPort", 30000);
+        var gatewayPort = acceptsClients ? orleans.GetValue("GatewayPort", 30000) : 0;
+        ClusterTls.Configure(silo, config);
         if (!InDatabase(config))
         {
+            // Loopback only: this is one machine.
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             return;
         }
@@ -35,20 +41,29 @@ public static class ClusterMembership
             o.Invariant = "Npgsql";
             o.ConnectionString = connectionString;
         });
-        // The address other silos and the Gateway dial: given, or this host's own.
-        if (orleans["AdvertisedIP"] is { Length: > 0 } advertised)
+        // The address other silos and the Gateway dial (loopback unless given), and the one the ports listen on:
+        // the same, unless Orleans:ListenAddress says otherwise (say, behind NAT). Never every interface by default.
+        var advertised = Address(orleans, "AdvertisedIP") ?? IPAddress.Loopback;
+        var listen = Address(orleans, "ListenAddress") ?? advertised;
+        silo.Configure<EndpointOptions>(o =>
         {
-            if (!IPAddress.TryParse(advertised, out var ip))
-                throw new InvalidOperationException($"Orleans:AdvertisedIP must be an IP address, not '{advertised}'.");
-            silo.ConfigureEndpoints(ip, siloPort, gatewayPort, listenOnAnyHostAddress: true);
-        }
-        else silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: true);
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = siloPort;
+            o.GatewayPort = gatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(listen, siloPort);
+            o.GatewayListeningEndpoint = gatewayPort == 0 ? null : new IPEndPoint(listen, gatewayPort);
+        });
     }
+
+    static IPAddress? Address(IConfigurationSection orleans, string key) => orleans[key] is not { Length: > 0 } value ? null
+        : IPAddress.TryParse(value, out var ip) ? ip
+        : throw new InvalidOperationException($"Orleans:{key} must be an IP address, not '{value}'.");
 
     public static void Configure(IClientBuilder client, IConfiguration config)
     {
         var orleans = config.GetSection("Orleans");
         var (serviceId, clusterId) = Ids(orleans);
+        ClusterTls.Configure(client, config);
         if (!InDatabase(config))
         {
             client.UseLocalhostClustering(orleans.GetValue("GatewayPort", 30000), serviceId, clusterId);

@@ -24,7 +24,8 @@ namespace Tracking.Silo;
 /// </summary>
 public static class TrackingSilo
 {
-    public static async Task AddTo(IHostApplicationBuilder builder)
+    /// <param name="acceptsClients">Whether a separate Gateway connects to this silo (see <see cref="ClusterMembership"/>).</param>
+    public static async Task AddTo(IHostApplicationBuilder builder, bool acceptsClients)
     {
         builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         var config = builder.Configuration;
@@ -92,7 +93,7 @@ public static class TrackingSilo
         builder.UseOrleans(silo =>
         {
             var orleans = config.GetSection("Orleans");
-            ClusterMembership.Configure(silo, config, connectionString);
+            ClusterMembership.Configure(silo, config, connectionString, acceptsClients);
             silo.AddAdoNetGrainStorage("tracking", o =>
             {
                 o.Invariant = "Npgsql";

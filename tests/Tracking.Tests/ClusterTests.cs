@@ -78,6 +78,20 @@ public class ClusterTests(ClusterStack stack) : IClassFixture<ClusterStack>
     }
 
     [Fact]
+    public async Task The_cluster_ports_listen_on_the_advertised_address_only()
+    {
+        int[] ports = [stack.SiloPorts[0], stack.GatewayPort];
+        foreach (var port in ports) Assert.True(await TrackingStack.Listening(IPAddress.Loopback, port), $"port {port} on loopback");
+        // The machine's other addresses, where a stranger on its network would knock.
+        var others = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal).ToList();
+        foreach (var address in others)
+            foreach (var port in ports)
+                Assert.False(await TrackingStack.Listening(address, port), $"port {port} answers on {address}");
+    }
+
+    [Fact]
     public async Task A_change_of_membership_from_a_stale_version_changes_nothing()
     {
         var cluster = $"stale-{Guid.NewGuid():N}";

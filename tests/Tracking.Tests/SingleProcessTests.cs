@@ -48,4 +48,11 @@ public class SingleProcessTests(SingleProcessStack stack) : IClassFixture<Single
         Assert.Equal(openedAt, email["opened_at"]!.GetValue<DateTimeOffset>());
         Assert.Equal(20, await stack.Scalar("SELECT count(*) FROM email_events WHERE email_id = $1 AND type = 'opened'", Guid.Parse(id)));
     }
+
+    [Fact]
+    public async Task The_one_process_opens_no_orleans_gateway_port()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync("/healthz")).StatusCode);
+        Assert.False(await TrackingStack.Listening(System.Net.IPAddress.Loopback, stack.GatewayPort));
+    }
 }

@@ -100,6 +100,24 @@ public class TrackingStack : IAsyncLifetime
         return silos[0]!.WorkingSet64;
     }
 
+    /// <summary>The Orleans gateway port the first silo is configured with.</summary>
+    public int GatewayPort => ports[0].Gateway;
+
+    /// <summary>Whether something accepts TCP connections at this address and port.</summary>
+    public static async Task<bool> Listening(IPAddress address, int port)
+    {
+        using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port)).WaitAsync(TimeSpan.FromSeconds(5));
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The silo ports of the cluster's members, as the membership table names them.</summary>
     public IReadOnlyList<int> SiloPorts => ports.Select(p => p.Silo).ToArray();
 
