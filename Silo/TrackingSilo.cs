@@ -65,9 +65,8 @@ public static class TrackingSilo
         builder.Services.AddSingleton<IValidateOptions<SmtpOptions>>(new Checked<SmtpOptions>(o => o.Problem()));
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Configure(o => o.AloneInCluster = !ClusterMembership.InDatabase(config))
-            .Validate(o => { try { return o.RetrySchedule.Length > 0; } catch (FormatException) { return false; } },
-                "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>>(new Checked<WebhookOptions>(o => o.Problem()));
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(services => new EventLogConnection(connectionString, services.GetRequiredService<ILogger<EventLogConnection>>()));
         builder.Services.AddSingleton(TimeProvider.System);

@@ -28,10 +28,11 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     // delivery that waits here past its lease is dropped, not attempted (another claim may hold it by then),
     // so a fast endpoint can have far more queued than a claim would take without risking a double attempt.
     const int FanOutHeldPerEndpoint = 1024, FanOutHeld = 8192;
-    // Each endpoint's slots: at most PerEndpointConcurrency attempts at once, however many are claimed.
-    readonly ConcurrentDictionary<Guid, SemaphoreSlim> endpointSlots = new();
-    // Deliveries held here per endpoint, waiting for a slot or attempted: what the endpoint's lease covers.
-    readonly ConcurrentDictionary<Guid, StrongBox<int>> endpointHeld = new();
+    // Each endpoint's slots: at most PerEndpointConcurrency attempts at once, however many are claimed; and
+    // each project's, so that one tenant's endpoints cannot take every one of the silo's slots.
+    readonly ConcurrentDictionary<Guid, SemaphoreSlim> endpointSlots = new(), projectSlots = new();
+    // Deliveries held here per endpoint and per project, waiting for a slot or attempted: what their leases cover.
+    readonly ConcurrentDictionary<Guid, StrongBox<int>> endpointHeld = new(), projectHeld = new();
     readonly SemaphoreSlim attemptSlots = new(options.Value.MaxConcurrency);
     readonly WebhookOptions settings = options.Value;
     readonly TimeSpan[] schedule = options.Value.RetrySchedule;
@@ -39,12 +40,16 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     readonly HttpClient http = new(new SocketsHttpHandler
     {
         ConnectCallback = policy.Connect,
+        // A proxy from the environment would make the connection, and the policy would check the proxy.
+        UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     }) { Timeout = Timeout.InfiniteTimeSpan };
     readonly EventSequenceMarks sequence = new();
-    int inFlight;
+    // Deliveries held here in all, and those of them this silo claimed (rather than made from a notice): the
+    // two have budgets of their own, so fresh events cannot crowd out claims of retries, nor the reverse.
+    int inFlight, claimedInFlight;
     // Whether the table may hold due deliveries that a claim would take: only then does a freed slot claim at once.
     volatile bool backlog = true;
     CallBatches<Guid, bool>? fanOuts;
@@ -55,6 +60,8 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
     TimeSpan Lease => AttemptTimeout * (ClaimAhead + 1) + LeaseMargin;
     TimeSpan DisableAfter => TimeSpan.FromDays(settings.DisableAfterFailingDays);
+    // What a project may have held here: as many as its slots get through within a lease.
+    int ProjectHeldLimit => settings.PerProjectConcurrency * ClaimAhead;
 
     /// <summary>
     /// Makes the deliveries of a fresh event, and starts the attempts of those this silo has room for.
@@ -75,29 +82,44 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
 
     async Task<IReadOnlyList<bool>> FanOut(IReadOnlyList<Guid> eventIds)
     {
-        var full = Volatile.Read(ref inFlight) >= FanOutHeld;
-        var room = endpointHeld.ToDictionary(e => e.Key, e => full ? 0 : Math.Max(0, FanOutHeldPerEndpoint - Volatile.Read(ref e.Value.Value)));
-        var claimed = await store.FanOut([.. eventIds], room, full ? 0 : FanOutHeldPerEndpoint, Lease);
-        foreach (var delivery in claimed) Start(delivery);
-        // Deliveries were (or may have been) left pending where an endpoint had no more room: claim them as slots free up.
-        var used = claimed.CountBy(d => d.WebhookId).ToDictionary();
-        if (full || claimed.Count == 0 || room.Any(r => used.GetValueOrDefault(r.Key) >= r.Value) || used.Any(u => u.Value >= FanOutHeldPerEndpoint))
+        var full = Volatile.Read(ref inFlight) - Volatile.Read(ref claimedInFlight) >= FanOutHeld;
+        var endpointRoom = RoomLeft(endpointHeld, full ? 0 : FanOutHeldPerEndpoint);
+        var projectRoom = RoomLeft(projectHeld, full ? 0 : ProjectHeldLimit);
+        var claimed = await store.FanOut([.. eventIds], new(endpointRoom, full ? 0 : FanOutHeldPerEndpoint),
+            new(projectRoom, full ? 0 : ProjectHeldLimit), Lease);
+        foreach (var delivery in claimed) Start(delivery, fromClaim: false);
+        // Deliveries were (or may have been) left pending where an endpoint or project had no more room: claim
+        // them as slots free up.
+        if (full || claimed.Count == 0 || Filled(claimed.CountBy(d => d.WebhookId), endpointRoom, FanOutHeldPerEndpoint)
+            || Filled(claimed.CountBy(d => d.ProjectId), projectRoom, ProjectHeldLimit))
             Backlog();
         return eventIds.Select(_ => true).ToArray();
     }
 
+    static Dictionary<Guid, int> RoomLeft(ConcurrentDictionary<Guid, StrongBox<int>> held, int limit) =>
+        held.ToDictionary(e => e.Key, e => Math.Max(0, limit - Volatile.Read(ref e.Value.Value)));
+
+    /// <summary>Whether some endpoint or project used all the room it had (or the default, when it had none listed).</summary>
+    static bool Filled(IEnumerable<KeyValuePair<Guid, int>> used, Dictionary<Guid, int> room, int fallback) =>
+        used.Any(u => u.Value >= room.GetValueOrDefault(u.Key, fallback));
+
     /// <summary>Runs the attempt of a delivery this silo holds the lease of.</summary>
-    void Start(ClaimedDelivery delivery)
+    void Start(ClaimedDelivery delivery, bool fromClaim)
     {
-        var held = endpointHeld.GetOrAdd(delivery.WebhookId, _ => new StrongBox<int>());
-        Interlocked.Increment(ref held.Value);
+        var endpoint = endpointHeld.GetOrAdd(delivery.WebhookId, _ => new StrongBox<int>());
+        var project = projectHeld.GetOrAdd(delivery.ProjectId, _ => new StrongBox<int>());
+        Interlocked.Increment(ref endpoint.Value);
+        Interlocked.Increment(ref project.Value);
         Interlocked.Increment(ref inFlight);
+        if (fromClaim) Interlocked.Increment(ref claimedInFlight);
         var leaseEnds = clock.GetUtcNow() + Lease;
         _ = Task.Run(() => Attempt(delivery, leaseEnds, stopping), CancellationToken.None)
             .ContinueWith(_ =>
             {
-                Interlocked.Decrement(ref held.Value);
+                Interlocked.Decrement(ref endpoint.Value);
+                Interlocked.Decrement(ref project.Value);
                 Interlocked.Decrement(ref inFlight);
+                if (fromClaim) Interlocked.Decrement(ref claimedInFlight);
                 if (backlog) Wake();
             }, TaskScheduler.Default);
     }
@@ -143,11 +165,11 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                     if (newest is { } seq) sequence.Seen(seq, clock.GetUtcNow(), keep: Settle);
                     if (made > 0) Backlog();
                 }
-                var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref inFlight);
+                var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref claimedInFlight);
                 if (free > 0)
                 {
-                    var claimed = await store.Claim(free, settings.PerEndpointConcurrency * ClaimAhead, Lease);
-                    foreach (var delivery in claimed) Start(delivery);
+                    var claimed = await store.Claim(free, settings.PerEndpointConcurrency * ClaimAhead, ProjectHeldLimit, Lease);
+                    foreach (var delivery in claimed) Start(delivery, fromClaim: true);
                     if (claimed.Count == free) continue;
                     // Nothing due: freed slots need not ask again. (A backlog made meanwhile also woke this loop.)
                     if (claimed.Count == 0) backlog = false;
@@ -191,34 +213,29 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
     /// </summary>
     async Task<(int? Status, string Error, TimeSpan? RetryAfter)?> Send(ClaimedDelivery delivery, DateTimeOffset leaseEnds, CancellationToken stopping)
     {
-        var slots = endpointSlots.GetOrAdd(delivery.WebhookId, _ => new SemaphoreSlim(settings.PerEndpointConcurrency));
+        // The endpoint's slot, then the project's, then the silo's: the silo's waiters are then at most each
+        // project's few, taken in turn, so a project with many busy endpoints cannot hold the others back.
+        SemaphoreSlim[] slots =
+        [
+            endpointSlots.GetOrAdd(delivery.WebhookId, _ => new SemaphoreSlim(settings.PerEndpointConcurrency)),
+            projectSlots.GetOrAdd(delivery.ProjectId, _ => new SemaphoreSlim(settings.PerProjectConcurrency)),
+            attemptSlots,
+        ];
+        var taken = 0;
         try
         {
-            await slots.WaitAsync(stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-        try
-        {
-            await attemptSlots.WaitAsync(stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            slots.Release();
-            return null;
-        }
-        try
-        {
+            for (; taken < slots.Length; taken++) await slots[taken].WaitAsync(stopping);
             // The margin covers the database's and this clock's view of when the lease was taken.
             if (clock.GetUtcNow() + AttemptTimeout + LeaseMargin > leaseEnds) return null;
             return await Post(delivery, stopping);
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return null;
+        }
         finally
         {
-            attemptSlots.Release();
-            slots.Release();
+            while (taken > 0) slots[--taken].Release();
         }
     }
 
@@ -255,9 +272,14 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         }
         catch (HttpRequestException ex)
         {
-            return (null, ex.InnerException is WebhookBlockedException blocked ? blocked.Message : ex.Message, null);
+            // What a tenant sees is the same for every connection failure: a refused port and an open one that
+            // speaks no HTTP must not tell a stranger apart which ports of a host are open. The log has it all.
+            log.LogInformation(ex, "Webhook delivery {DeliveryId} found no HTTP answer", delivery.Id);
+            return (null, ex.InnerException is WebhookBlockedException blocked ? blocked.Message : UnreachableError, null);
         }
     }
+
+    public const string UnreachableError = "The endpoint could not be reached.";
 
     /// <summary>The schedule's delay after this attempt (±10% jitter), or Retry-After when the endpoint asked; null when none are left.</summary>
     DateTimeOffset? NextAttempt(int attempts, TimeSpan? retryAfter)

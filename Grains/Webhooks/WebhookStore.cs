@@ -3,7 +3,10 @@ using Npgsql;
 namespace Tracking.Webhooks;
 
 /// <summary>A delivery claimed for an attempt, with what is needed to make it.</summary>
-public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid EventId, string Payload, string Url, int Attempts, byte[][] Keys);
+public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid ProjectId, Guid EventId, string Payload, string Url, int Attempts, byte[][] Keys);
+
+/// <summary>How many more deliveries each listed endpoint (or project) may be given, and any other one.</summary>
+public readonly record struct HeldRoom(IReadOnlyDictionary<Guid, int> Listed, int Otherwise);
 
 /// <summary>The <c>webhooks</c> and <c>webhook_deliveries</c> tables.</summary>
 public sealed class WebhookStore
@@ -114,7 +117,7 @@ public sealed class WebhookStore
     // delivered to, with the payload fixed once for all attempts. The payload is built once per event
     // (OFFSET 0 keeps the subquery whole), and only for events that lack a delivery.
     const string FanOutSource = $$"""
-        SELECT gen_random_uuid() AS id, w.id AS webhook_id, e.id AS event_id, e.seq, 'email.' || e.type AS event_type, e.payload
+        SELECT gen_random_uuid() AS id, w.id AS webhook_id, w.project_id, e.id AS event_id, e.seq, 'email.' || e.type AS event_type, e.payload
         FROM (
             SELECT e.id, e.seq, e.project_id, e.type, e.created_at,
                 json_build_object(
@@ -150,16 +153,15 @@ public sealed class WebhookStore
     // off since the delivery was made comes without keys: the delivery then ends without an attempt.
     const string ClaimedColumns = """
         d.id, d.webhook_id, d.event_id, d.payload, w.url, d.attempts, w.enabled AND w.deleted_at IS NULL,
-        w.secret, CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END
+        w.secret, CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END, w.project_id
         """;
 
     /// <summary>
-    /// Makes the deliveries of fresh events (the stream notices' fast path). Up to <paramref name="room"/>
-    /// deliveries per endpoint (<paramref name="defaultRoom"/> for endpoints not listed) are made already
-    /// claimed by this silo, lease and first attempt included, and returned: their first attempt costs no
-    /// claim. The rest wait as pending for a claim.
+    /// Makes the deliveries of fresh events (the stream notices' fast path). As many as the endpoint's and its
+    /// project's room allow are made already claimed by this silo, lease and first attempt included, and
+    /// returned: their first attempt costs no claim. The rest wait as pending for a claim.
     /// </summary>
-    public async Task<List<ClaimedDelivery>> FanOut(Guid[] eventIds, IReadOnlyDictionary<Guid, int> room, int defaultRoom, TimeSpan lease)
+    public async Task<List<ClaimedDelivery>> FanOut(Guid[] eventIds, HeldRoom endpoints, HeldRoom projects, TimeSpan lease)
     {
         // Lost in a crash, these rows are made again by the sweep, whose own (durable) commit also flushes
         // them once it has seen them: no need to wait for the disk here.
@@ -168,9 +170,10 @@ public sealed class WebhookStore
         await using var command = new NpgsqlCommand($"""
             WITH source AS ({string.Format(FanOutSource, "e.id = ANY($1)")}),
             ranked AS (
-                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq)
-                            <= coalesce(r.room, $4) AS claimed
-                FROM source s LEFT JOIN unnest($2::uuid[], $3::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id),
+                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq) <= coalesce(r.room, $4)
+                            AND row_number() OVER (PARTITION BY s.project_id ORDER BY s.seq) <= coalesce(p.room, $8) AS claimed
+                FROM source s LEFT JOIN unnest($2::uuid[], $3::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id
+                              LEFT JOIN unnest($6::uuid[], $7::int[]) AS p(project_id, room) ON p.project_id = s.project_id),
             made AS (
                 INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at, status, attempts, locked_until)
                 SELECT id, webhook_id, event_id, event_type, payload, now(),
@@ -182,10 +185,13 @@ public sealed class WebhookStore
             SELECT {ClaimedColumns} FROM made d JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'sending'
             """, connection, transaction);
         command.Parameters.Add(new() { Value = eventIds });
-        command.Parameters.Add(new() { Value = room.Keys.ToArray() });
-        command.Parameters.Add(new() { Value = room.Values.ToArray() });
-        command.Parameters.Add(new() { Value = defaultRoom });
+        command.Parameters.Add(new() { Value = endpoints.Listed.Keys.ToArray() });
+        command.Parameters.Add(new() { Value = endpoints.Listed.Values.ToArray() });
+        command.Parameters.Add(new() { Value = endpoints.Otherwise });
         command.Parameters.Add(new() { Value = lease });
+        command.Parameters.Add(new() { Value = projects.Listed.Keys.ToArray() });
+        command.Parameters.Add(new() { Value = projects.Listed.Values.ToArray() });
+        command.Parameters.Add(new() { Value = projects.Otherwise });
         var claimed = await ReadClaimed(command);
         await transaction.CommitAsync();
         return claimed;
@@ -248,26 +254,34 @@ public sealed class WebhookStore
 
     /// <summary>
     /// Claims due deliveries with a lease, at most <paramref name="perEndpoint"/> in flight for any one
-    /// endpoint, so a slow endpoint holds only its own slots.
+    /// endpoint and <paramref name="perProject"/> for any one project, so a slow endpoint holds only its own
+    /// slots and a busy tenant only its own share. Disabled and deleted endpoints are not claimed for.
     /// </summary>
-    public async Task<List<ClaimedDelivery>> Claim(int max, int perEndpoint, TimeSpan lease)
+    public async Task<List<ClaimedDelivery>> Claim(int max, int perEndpoint, int perProject, TimeSpan lease)
     {
         // A lease is not worth waiting for the disk: lost in a crash, the delivery is simply due again,
         // and delivery is at least once anyway. So claims commit without waiting for the WAL flush.
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await BeginWithoutFlush(connection);
         await using var command = new NpgsqlCommand($"""
-            WITH chosen AS (
-                SELECT due.id, due.next_attempt_at FROM webhooks w
-                CROSS JOIN LATERAL (
-                    SELECT count(*) AS n FROM webhook_deliveries b
-                    WHERE b.webhook_id = w.id AND b.status = 'sending' AND b.locked_until > now()) busy
+            WITH busy AS (
+                SELECT w.id, w.project_id, count(b.id) AS n FROM webhooks w
+                LEFT JOIN webhook_deliveries b ON b.webhook_id = w.id AND b.status = 'sending' AND b.locked_until > now()
+                WHERE w.enabled AND w.deleted_at IS NULL
+                GROUP BY w.id, w.project_id),
+            due AS (
+                SELECT d.id, d.next_attempt_at, busy.project_id,
+                       row_number() OVER (PARTITION BY busy.project_id ORDER BY d.next_attempt_at) AS in_project,
+                       sum(busy.n) OVER (PARTITION BY busy.project_id) AS project_busy
+                FROM busy
                 CROSS JOIN LATERAL (
                     SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
-                    WHERE d.webhook_id = w.id AND d.status IN ('pending', 'sending') AND d.next_attempt_at <= now()
+                    WHERE d.webhook_id = busy.id AND d.status IN ('pending', 'sending') AND d.next_attempt_at <= now()
                       AND (d.locked_until IS NULL OR d.locked_until < now())
-                    ORDER BY d.next_attempt_at LIMIT greatest($2 - busy.n, 0)) due
-                ORDER BY due.next_attempt_at LIMIT $1
+                    ORDER BY d.next_attempt_at LIMIT greatest($2 - busy.n, 0)) d),
+            chosen AS (
+                SELECT id FROM due WHERE in_project <= $4 - project_busy
+                ORDER BY next_attempt_at LIMIT $1
             )
             UPDATE webhook_deliveries d SET status = 'sending', attempts = d.attempts + 1, locked_until = now() + $3
             FROM chosen, webhooks w
@@ -278,6 +292,7 @@ public sealed class WebhookStore
         command.Parameters.Add(new() { Value = max });
         command.Parameters.Add(new() { Value = perEndpoint });
         command.Parameters.Add(new() { Value = lease });
+        command.Parameters.Add(new() { Value = perProject });
         var claimed = await ReadClaimed(command);
         await transaction.CommitAsync();
         return claimed;
@@ -360,7 +375,7 @@ public sealed class WebhookStore
         {
             var keys = new List<byte[]> { reader.GetFieldValue<byte[]>(7) };
             if (!reader.IsDBNull(8)) keys.Add(reader.GetFieldValue<byte[]>(8));
-            claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+            claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(9), reader.GetGuid(2), reader.GetString(3),
                 reader.GetString(4), reader.GetInt32(5), reader.GetBoolean(6) ? keys.ToArray() : []));
         }
         return claimed;

@@ -1,12 +1,16 @@
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Tracking.Webhooks;
 
 /// <summary>A project's webhook endpoints. Reentrant: each call is its own statement.</summary>
 [Reentrant]
-public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, WebhookSender sender, WebhookSubscriptions subscriptions)
-    : Grain, IWebhooksGrain
+public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, WebhookSender sender, WebhookSubscriptions subscriptions,
+    IOptions<WebhookOptions> options) : Grain, IWebhooksGrain
 {
+    // Creations one at a time, so that two at once cannot both find room under the cap.
+    readonly SemaphoreSlim creating = new(1, 1);
+
     public static readonly string[] EventTypes = ["email.sent", "email.delivered", "email.failed", "email.opened", "email.clicked"];
     static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
 
@@ -16,9 +20,20 @@ public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, W
     {
         var errors = await Validate(draft, creating: true);
         if (errors.Count > 0) return new(null, Errors: errors);
-        var (view, secret) = await store.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
-        subscriptions.Changed();
-        return new(view, secret);
+        await creating.WaitAsync();
+        try
+        {
+            var max = options.Value.MaxPerProject;
+            if ((await store.List(ProjectId)).Length >= max)
+                return new(null, Errors: new() { ["webhooks"] = [$"a project has at most {max} endpoints; delete one first"] });
+            var (view, secret) = await store.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
+            subscriptions.Changed();
+            return new(view, secret);
+        }
+        finally
+        {
+            creating.Release();
+        }
     }
 
     public Task<WebhookView[]> List() => store.List(ProjectId);

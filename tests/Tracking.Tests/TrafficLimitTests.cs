@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;
@@ -12,6 +13,15 @@ public sealed class LimitedStack : TrackingStack
     {
         ["TRACKING_TRACK_RATE_LIMIT"] = TrackRate.ToString(),
         ["TRACKING_AUTH_FAILURE_LIMIT"] = AuthFailures.ToString(),
+    };
+
+    /// <summary>Few webhook slots, so that one project could take them all.</summary>
+    public const int WebhookSlots = 6, WebhookSlotsPerProject = 3;
+
+    protected override Dictionary<string, string> SiloSettings() => new()
+    {
+        ["Webhooks__MaxConcurrency"] = WebhookSlots.ToString(),
+        ["Webhooks__PerProjectConcurrency"] = WebhookSlotsPerProject.ToString(),
     };
 }
 
@@ -76,5 +86,35 @@ public class TrafficLimitTests(LimitedStack stack) : IClassFixture<LimitedStack>
 
         using var elsewhere = stack.ClientFrom("127.0.0.6", key);
         Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/v1/emails")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_project_whose_endpoints_all_hang_leaves_webhook_slots_for_the_others()
+    {
+        using var busy = stack.ClientFor(await stack.CreateProject());
+        var release = new TaskCompletionSource();
+        var hanging = Enumerable.Range(0, 3).Select(i => $"hang-{i}/{Guid.NewGuid():N}").ToList();
+        foreach (var path in hanging)
+        {
+            stack.Receiver.Hold(path, release.Task);
+            Assert.Equal(HttpStatusCode.Created, (await busy.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url(path), events = new[] { "email.opened" } })).StatusCode);
+        }
+        var busyEmail = await busy.SendTracked("<p>busy</p>");
+        using var opener = stack.ClientFrom("127.0.0.7");
+        for (var i = 0; i < 3; i++) await opener.GetAsync($"/v1/track/open/{busyEmail}");
+        // Nine attempts want to run, three per endpoint: the project gets its share of the slots, no more.
+        await TrackingStack.Eventually(() => Task.FromResult(hanging.Sum(stack.Receiver.Calls) == LimitedStack.WebhookSlotsPerProject),
+            "the busy project's attempts take its slots");
+
+        using var other = stack.ClientFor(await stack.CreateProject());
+        var path2 = $"other/{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url(path2), events = new[] { "email.opened" } })).StatusCode);
+        var otherEmail = await other.SendTracked("<p>other</p>");
+        await opener.GetAsync($"/v1/track/open/{otherEmail}");
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(path2).Count == 1), "the other project's webhook is delivered", seconds: 20);
+        Assert.Equal(LimitedStack.WebhookSlotsPerProject, hanging.Sum(stack.Receiver.Calls));
+
+        release.SetResult();
+        await TrackingStack.Eventually(() => Task.FromResult(hanging.Sum(p => stack.Receiver.At(p).Count) == 9), "the busy project's webhooks are all delivered");
     }
 }

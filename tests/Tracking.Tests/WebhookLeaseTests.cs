@@ -44,7 +44,7 @@ public class WebhookLeaseTests(TrackingStack stack)
             events.Add(id);
         }
         var clock = new MovableClock();
-        var options = Options.Create(new WebhookOptions { AllowHttp = true, AllowedHosts = "127.0.0.1", PerEndpointConcurrency = 1 });
+        var options = Options.Create(new WebhookOptions { AllowHttp = true, AllowedHosts = $"127.0.0.1:{stack.Receiver.Port}", PerEndpointConcurrency = 1 });
         using var sender = new WebhookSender(new WebhookStore(stack.Db), new WebhookUrlPolicy(options), options, clock,
             NullLogger<WebhookSender>.Instance);
         foreach (var id in events) await sender.Dispatch(id);

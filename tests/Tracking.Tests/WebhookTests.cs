@@ -287,6 +287,68 @@ public class WebhookTests(TrackingStack stack)
         Assert.Equal(HttpStatusCode.NotFound, (await mallory.PostAsync($"/v1/webhooks/{hook.Id}/rotate-secret", null)).StatusCode);
         Assert.Empty((await (await mallory.GetAsync("/v1/webhooks")).Json())["data"]!.AsArray());
     }
+
+    [Fact]
+    public async Task A_project_has_at_most_20_endpoints()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++) ids.Add((await Register(client, ["email.opened"])).Id);
+        var refused = await client.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url("one-more"), events = new[] { "email.opened" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.NotNull((await refused.Json())["errors"]!["webhooks"]);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/v1/webhooks/{ids[0]}")).StatusCode);
+        await Register(client, ["email.opened"]);
+    }
+
+    [Fact]
+    public async Task A_closed_port_and_a_port_that_speaks_no_http_look_the_same_to_the_tenant()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var ids = new List<string>();
+        foreach (var port in new[] { stack.ClosedPort, stack.Relay.Port })
+        {
+            var created = await client.PostAsJsonAsync("/v1/webhooks", new { url = $"http://127.0.0.1:{port}/hook", events = new[] { "email.opened" } });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            ids.Add((await created.Json())["id"]!.GetValue<string>());
+        }
+        await stack.Http.GetAsync($"/v1/track/open/{await client.SendTracked("<p>probe</p>")}");
+
+        var errors = new List<string?>();
+        await TrackingStack.Eventually(async () =>
+        {
+            errors.Clear();
+            foreach (var id in ids)
+            {
+                var page = await (await client.GetAsync($"/v1/webhooks/{id}/deliveries")).Json();
+                errors.Add(page["data"]!.AsArray().FirstOrDefault()?["last_error"]?.GetValue<string>());
+            }
+            return errors.All(e => e is not null);
+        }, "both endpoints failed an attempt");
+        Assert.All(errors, e => Assert.Equal(WebhookSender.UnreachableError, e));
+    }
+
+    [Fact]
+    public async Task A_disabled_endpoint_keeps_its_pending_deliveries_unattempted_until_it_is_enabled()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var hook = await Register(client, ["email.opened"]);
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/v1/webhooks/{hook.Id}", new { enabled = false })).StatusCode);
+        // A delivery made before it was turned off, due now.
+        var eventId = Guid.CreateVersion7();
+        await stack.Scalar("""
+            INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
+            VALUES (gen_random_uuid(), $1, $2, 'email.opened', '{"type":"email.opened"}', now())
+            """, Guid.Parse(hook.Id), eventId);
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, await stack.Scalar("SELECT attempts FROM webhook_deliveries WHERE event_id = $1", eventId));
+        Assert.Equal(0, stack.Receiver.Calls(hook.Path));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/v1/webhooks/{hook.Id}", new { enabled = true })).StatusCode);
+        await WaitFor(hook.Path, 1);
+    }
 }
 
 public class EventSequenceMarksTests
@@ -343,6 +405,35 @@ public class WebhookUrlPolicyTests
     [InlineData("::ffff:192.168.1.1", true)]
     [InlineData("2002:c0a8:0101::1", true)]
     [InlineData("2606:4700::1111", false)]
+    [InlineData("::a00:1", true)]
+    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", true)]
+    [InlineData("100::1", true)]
+    [InlineData("192.88.99.1", true)]
+    [InlineData("192.88.100.1", false)]
     public void Internal_addresses_are_recognised(string address, bool isInternal) =>
         Assert.Equal(isInternal, WebhookUrlPolicy.IsInternal(IPAddress.Parse(address)));
+}
+
+public class WebhookAllowlistTests
+{
+    static WebhookUrlPolicy Policy(string allowed) =>
+        new(Microsoft.Extensions.Options.Options.Create(new WebhookOptions { AllowHttp = true, AllowedHosts = allowed }));
+
+    [Theory]
+    [InlineData("127.0.0.1", "http://127.0.0.1/hook", true)]
+    [InlineData("127.0.0.1", "https://127.0.0.1/hook", true)]
+    [InlineData("127.0.0.1", "http://127.0.0.1:8080/hook", false)]
+    [InlineData("127.0.0.1:8080", "http://127.0.0.1:8080/hook", true)]
+    [InlineData("127.0.0.1:8080", "http://127.0.0.1:9090/hook", false)]
+    [InlineData("127.0.0.1:8080", "http://127.0.0.1/hook", false)]
+    [InlineData("[::1]:8080", "http://[::1]:8080/hook", true)]
+    [InlineData("[::1]", "http://[::1]:22/hook", false)]
+    [InlineData("", "http://93.184.216.34:22/hook", true)]
+    public async Task An_allowlist_entry_admits_its_host_on_its_port_and_a_bare_host_on_80_and_443(string allowed, string url, bool admitted) =>
+        Assert.Equal(admitted, await Policy(allowed).Check(url) is null);
+
+    [Fact]
+    public void A_malformed_allowlist_is_refused_at_start() =>
+        Assert.NotNull(new WebhookOptions { AllowedHosts = "127.0.0.1:http" }.Problem());
 }

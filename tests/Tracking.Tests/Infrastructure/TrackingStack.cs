@@ -31,6 +31,8 @@ public class TrackingStack : IAsyncLifetime
     public TestRelay Relay { get; } = new();
     /// <summary>The HTTP endpoint webhooks are sent to.</summary>
     public WebhookReceiver Receiver { get; } = new();
+    /// <summary>A loopback port nothing listens on (and the webhook allowlist admits).</summary>
+    public int ClosedPort { get; } = TestPostgres.FreePort();
 
     protected virtual Dictionary<string, string> SiloSettings() => [];
 
@@ -228,7 +230,9 @@ public class TrackingStack : IAsyncLifetime
             ["Smtp__RetryMaxSeconds"] = "2",
             ["Smtp__LeaseSeconds"] = "3",
             ["TRACKING_WEBHOOKS_ALLOW_HTTP"] = "true",
-            ["TRACKING_WEBHOOKS_ALLOWED_HOSTS"] = "127.0.0.1",
+            // The receiver; the relay's port (a server that speaks no HTTP) and one nothing listens on, for
+            // what a tenant learns of a host's ports.
+            ["TRACKING_WEBHOOKS_ALLOWED_HOSTS"] = $"127.0.0.1:{Receiver.Port},127.0.0.1:{Relay.Port},127.0.0.1:{ClosedPort}",
             ["Webhooks__RetryScheduleSeconds"] = "0.3,0.3,0.3,0.3,0.3",
         };
         if (SiloCount > 1)
