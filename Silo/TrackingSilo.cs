@@ -79,6 +79,7 @@ public static class TrackingSilo
         builder.Services.AddSingleton(new EmailDirectory(maxEntries: config.GetValue("Tracking:EmailDirectorySize", 200_000)));
         AddHosted<Outbox>(builder.Services);
         builder.Services.AddSingleton<EventReader>();
+        builder.Services.AddSingleton<MetricsStore>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
         builder.Services.AddSingleton<WebhookSubscriptions>();

@@ -6,84 +6,79 @@ namespace Tracking.Analytics;
 
 /// <summary>
 /// A project's figures, bucketed by hour for the whole project, each tag and each broadcast. It reads the
-/// event log forward from its cursor (every second while active, and before answering), so a report
-/// costs a sum over buckets, never a scan of the events. Counts and cursor are one persisted state.
+/// event log forward from its cursor (every second while active, and before answering) and adds what it
+/// counted to the hour rows of <see cref="MetricsStore"/> together with the cursor, so a save writes the
+/// hours that changed, however many tags and links the project has, and a report sums hour rows, never
+/// events.
 /// </summary>
-public sealed class ProjectMetricsGrain(
-    [PersistentState("project-metrics", "tracking")] IPersistentState<ProjectMetricsState> state,
-    EventReader reader,
-    TimeProvider clock,
-    ILogger<ProjectMetricsGrain> log) : Grain, IProjectMetricsGrain
+public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, TimeProvider clock, ILogger<ProjectMetricsGrain> log)
+    : Grain, IProjectMetricsGrain
 {
     const int ReadBatch = 5000;
     // Older than this (by the database's clock), an event is settled as soon as it is read.
     static readonly TimeSpan SurelySettled = TimeSpan.FromMinutes(10);
     static readonly TimeSpan Retention = TimeSpan.FromDays(92);
-    static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2), PruneEvery = TimeSpan.FromHours(1);
 
-    ProjectMetricsState S => state.State;
+    Guid ProjectId => this.GetPrimaryKey();
+    MetricsCursor cursor = new(0, []);
+    // Counted since the last save; the cursor above has moved past them already.
+    MetricsChanges changes = new();
+    bool cursorMoved;
     IGrainTimer? saveTimer;
     Task? reading;
+    DateTimeOffset lastPrune = DateTimeOffset.MinValue;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        cursor = await store.Cursor(ProjectId);
         this.RegisterGrainTimer(_ => CatchUp(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
-        return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (saveTimer is not null) await state.WriteStateAsync();
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Save();
 
     public async Task<MetricsReport> Report(MetricsQuery query)
     {
-        await CatchUp();
-        var scope = Scope(query);
+        await Current();
         var nowHour = Hour(clock.GetUtcNow());
         var step = query.GroupBy == "hour" ? 1 : 24;
         var first = query.GroupBy == "hour" ? nowHour - query.Days * 24 + 1 : Day(nowHour) - (query.Days - 1) * 24;
         var last = query.GroupBy == "hour" ? nowHour : Day(nowHour) + 23;
+        var hours = await store.Hours(ProjectId, Scope(query), first, last);
         var series = new List<MetricsBucket>();
         for (var start = first; start <= last; start += step)
-            series.Add(new MetricsBucket(Start(start), Figures(Sum(scope, start, start + step - 1))));
-        return new MetricsReport(Start(first), Start(last + 1), query.GroupBy, Figures(Sum(scope, first, last)), series.ToArray());
+            series.Add(new MetricsBucket(Start(start), Figures(Sum(hours, start, start + step - 1))));
+        return new MetricsReport(Start(first), Start(last + 1), query.GroupBy, Figures(Sum(hours, first, last)), series.ToArray());
     }
 
     public async Task<LinkMetrics[]> Links(MetricsQuery query)
     {
-        await CatchUp();
-        var scope = Scope(query);
+        await Current();
         var nowHour = Hour(clock.GetUtcNow());
         var first = query.GroupBy == "hour" ? nowHour - query.Days * 24 + 1 : Day(nowHour) - (query.Days - 1) * 24;
-        var totals = new Dictionary<string, (long Clicks, long Unique)>();
-        foreach (var (hour, links) in scope?.Links ?? [])
-            if (hour >= first)
-                foreach (var (url, counts) in links)
-                {
-                    var t = totals.GetValueOrDefault(url);
-                    totals[url] = (t.Clicks + counts.Clicks, t.Unique + counts.UniqueClicks);
-                }
-        return totals.Select(t => new LinkMetrics(t.Key, t.Value.Clicks, t.Value.Unique))
-            .OrderByDescending(l => l.Clicks).ThenByDescending(l => l.UniqueClicks).ThenBy(l => l.Url, StringComparer.Ordinal).ToArray();
+        return await store.Links(ProjectId, Scope(query), first);
     }
 
     public async Task<long> EventCount(long fromHour, string? eventType)
     {
+        await Current();
+        var c = Sum(await store.Hours(ProjectId, MetricsStore.All, fromHour, long.MaxValue), long.MinValue, long.MaxValue);
+        return eventType switch
+        {
+            EventTypes.Sent => c.Sent,
+            EventTypes.Delivered => c.Delivered,
+            EventTypes.Failed => c.Failed,
+            EventTypes.Opened => c.Opens,
+            EventTypes.Clicked => c.Clicks,
+            _ => (long)c.Sent + c.Delivered + c.Failed + c.Opens + c.Clicks,
+        };
+    }
+
+    /// <summary>Reads what the log has committed and saves it, so that the hour rows hold every event so far.</summary>
+    async Task Current()
+    {
         await CatchUp();
-        long total = 0;
-        foreach (var (hour, c) in S.All.Hours)
-            if (hour >= fromHour)
-                total += eventType switch
-                {
-                    EventTypes.Sent => c.Sent,
-                    EventTypes.Delivered => c.Delivered,
-                    EventTypes.Failed => c.Failed,
-                    EventTypes.Opened => c.Opens,
-                    EventTypes.Clicked => c.Clicks,
-                    _ => c.Sent + c.Delivered + c.Failed + c.Opens + c.Clicks,
-                };
-        return total;
+        await Save();
     }
 
     /// <summary>Reads and counts every committed event not yet counted. One reader at a time; callers share it.</summary>
@@ -95,46 +90,49 @@ public sealed class ProjectMetricsGrain(
 
     async Task Read()
     {
-        var projectId = this.GetPrimaryKey();
-        var changed = false;
-        var after = S.SettledSeq;
-        DateTimeOffset dbNow;
+        var after = cursor.SettledSeq;
         while (true)
         {
-            var (now, batch) = await reader.After(projectId, after, ReadBatch);
-            dbNow = now;
+            var (dbNow, batch) = await reader.After(ProjectId, after, ReadBatch);
             var seenAt = clock.GetUtcNow();
             foreach (var e in batch)
             {
                 after = e.Seq;
-                if (S.Recent.ContainsKey(e.Seq)) continue;
+                if (cursor.Recent.ContainsKey(e.Seq)) continue;
                 Count(e);
-                changed = true;
+                cursorMoved = true;
                 // Long-committed events need no watching; recent ones are watched until they settle.
-                S.Recent[e.Seq] = e.CreatedAt < dbNow - SurelySettled ? DateTimeOffset.MinValue : seenAt;
+                cursor.Recent[e.Seq] = e.CreatedAt < dbNow - SurelySettled ? DateTimeOffset.MinValue : seenAt;
             }
             if (batch.Count < ReadBatch) break;
         }
 
-        var settled = LateCommits.Advance(S.SettledSeq, S.Recent, clock.GetUtcNow());
-        if (settled != S.SettledSeq)
+        var settled = LateCommits.Advance(cursor.SettledSeq, cursor.Recent, clock.GetUtcNow());
+        if (settled != cursor.SettledSeq)
         {
-            S.SettledSeq = settled;
-            changed = true;
+            cursor = cursor with { SettledSeq = settled };
+            cursorMoved = true;
         }
-        if (changed) ScheduleSave();
+        if (cursorMoved)
+            saveTimer ??= this.RegisterGrainTimer(async _ =>
+            {
+                saveTimer?.Dispose();
+                saveTimer = null;
+                try { await Save(); }
+                catch (Exception ex) { log.LogWarning(ex, "Could not save the metrics of project {ProjectId}; trying again with the next", ProjectId); }
+            }, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
     }
 
     void Count(MetricEvent e)
     {
         var hour = Hour(e.CreatedAt);
-        Add(S.All);
-        foreach (var tag in e.Tags) Add(S.Tags.TryGetValue(tag, out var t) ? t : S.Tags[tag] = new());
-        if (e.BroadcastId is { } b) Add(S.Broadcasts.TryGetValue(b, out var s) ? s : S.Broadcasts[b] = new());
+        Add(MetricsStore.All);
+        foreach (var tag in e.Tags) Add(MetricsStore.TagScope(tag));
+        if (e.BroadcastId is { } b) Add(MetricsStore.BroadcastScope(b));
 
-        void Add(MetricsScope scope)
+        void Add(string scope)
         {
-            var c = scope.Hours.TryGetValue(hour, out var h) ? h : scope.Hours[hour] = new();
+            var c = changes.Hour(scope, hour);
             switch (e.Type)
             {
                 case EventTypes.Sent:
@@ -151,8 +149,7 @@ public sealed class ProjectMetricsGrain(
                     c.Clicks++;
                     if (e.FirstClick) c.UniqueClicks++;
                     if (e.Link is null) break;
-                    var links = scope.Links.TryGetValue(hour, out var l) ? l : scope.Links[hour] = [];
-                    var link = links.TryGetValue(e.Link, out var k) ? k : links[e.Link] = new();
+                    var link = changes.Link(scope, hour, e.Link);
                     link.Clicks++;
                     if (e.FirstClickOnLink) link.UniqueClicks++;
                     break;
@@ -160,41 +157,48 @@ public sealed class ProjectMetricsGrain(
         }
     }
 
-    void ScheduleSave() =>
-        saveTimer ??= this.RegisterGrainTimer(async _ =>
-        {
-            saveTimer?.Dispose();
-            saveTimer = null;
-            Prune();
-            try { await state.WriteStateAsync(); }
-            catch (Exception ex) { log.LogWarning(ex, "Could not save metrics of project {ProjectId}", this.GetPrimaryKey()); ScheduleSave(); }
-        }, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
-
-    void Prune()
+    /// <summary>Adds what was counted since the last save, with the cursor; on failure they wait for the next.</summary>
+    async Task Save()
     {
-        var oldest = Hour(clock.GetUtcNow() - Retention);
-        foreach (var scope in S.Tags.Values.Concat(S.Broadcasts.Values).Append(S.All))
+        if (!cursorMoved) return;
+        var (saving, savedCursor) = (changes, cursor with { Recent = new(cursor.Recent) });
+        changes = new();
+        cursorMoved = false;
+        try
         {
-            foreach (var hour in scope.Hours.Keys.Where(h => h < oldest).ToList()) scope.Hours.Remove(hour);
-            foreach (var hour in scope.Links.Keys.Where(h => h < oldest).ToList()) scope.Links.Remove(hour);
+            await store.Save(ProjectId, saving, savedCursor);
+        }
+        catch
+        {
+            // Counted meanwhile goes on top of what could not be saved.
+            foreach (var (key, counts) in changes.Hours) saving.Hour(key.Scope, key.Hour).Add(counts);
+            foreach (var (key, counts) in changes.Links)
+            {
+                var link = saving.Link(key.Scope, key.Hour, key.Url);
+                link.Clicks += counts.Clicks;
+                link.UniqueClicks += counts.UniqueClicks;
+            }
+            changes = saving;
+            cursorMoved = true;
+            throw;
+        }
+        if (clock.GetUtcNow() - lastPrune >= PruneEvery)
+        {
+            lastPrune = clock.GetUtcNow();
+            await store.Prune(ProjectId, Hour(lastPrune - Retention));
         }
     }
 
-    MetricsScope? Scope(MetricsQuery query) =>
-        query.Tag is { } tag ? S.Tags.GetValueOrDefault(tag)
-        : query.BroadcastId is { } b ? S.Broadcasts.GetValueOrDefault(b)
-        : S.All;
+    static string Scope(MetricsQuery query) =>
+        query.Tag is { } tag ? MetricsStore.TagScope(tag)
+        : query.BroadcastId is { } b ? MetricsStore.BroadcastScope(b)
+        : MetricsStore.All;
 
-    static HourCounts Sum(MetricsScope? scope, long first, long last)
+    static HourCounts Sum(Dictionary<long, HourCounts> hours, long first, long last)
     {
         var sum = new HourCounts();
-        if (scope is null) return sum;
-        for (var hour = first; hour <= last; hour++)
-        {
-            if (!scope.Hours.TryGetValue(hour, out var c)) continue;
-            sum.Sent += c.Sent; sum.StoredSent += c.StoredSent; sum.Delivered += c.Delivered; sum.Failed += c.Failed;
-            sum.Opens += c.Opens; sum.UniqueOpens += c.UniqueOpens; sum.Clicks += c.Clicks; sum.UniqueClicks += c.UniqueClicks;
-        }
+        foreach (var (hour, c) in hours)
+            if (hour >= first && hour <= last) sum.Add(c);
         return sum;
     }
 

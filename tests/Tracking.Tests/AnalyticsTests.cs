@@ -46,7 +46,7 @@ public class AnalyticsTests(TrackingStack stack)
                 SELECT e.*, m.status AS email_status,
                        e.seq = min(e.seq) FILTER (WHERE e.type = 'opened') OVER (PARTITION BY e.email_id) AS first_open,
                        e.seq = min(e.seq) FILTER (WHERE e.type = 'clicked') OVER (PARTITION BY e.email_id) AS first_click
-                FROM email_events e JOIN emails m ON m.id = e.email_id
+                FROM email_events e JOIN email_contents m ON m.id = e.email_id
                 JOIN api_keys k ON k.project_id = e.project_id
                 WHERE k.key_hash = sha256(convert_to($1, 'UTF8'))
                   AND ($4::text IS NULL OR m.tags @> jsonb_build_array(jsonb_build_object('name', split_part($4, ':', 1), 'value', split_part($4, ':', 2))))
@@ -82,6 +82,40 @@ public class AnalyticsTests(TrackingStack stack)
         Assert.Equal(Rate(expected["unique_opens"], expected["delivered"]), figures["open_rate"]!.GetValue<decimal>());
         Assert.Equal(Rate(expected["unique_clicks"], expected["delivered"]), figures["click_rate"]!.GetValue<decimal>());
         Assert.Equal(Rate(expected["unique_clicks"], expected["unique_opens"]), figures["click_to_open_rate"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Each_of_fifty_tags_counts_in_rows_of_its_own_and_hours_past_retention_are_dropped()
+    {
+        var key = await stack.CreateProject();
+        using var client = stack.ClientFor(key);
+        var response = await client.SendEmail(new
+        {
+            from = "a@acme.example", to = "bob@example.com", subject = "tags", text = "x",
+            tags = Enumerable.Range(0, 50).Select(i => new { name = $"t{i}", value = "v" }),
+        });
+        var id = (await response.Json())["id"]!.GetValue<string>();
+        await Open(id);
+        await Open(id);
+        await Backdate(id, "opened", TimeSpan.FromDays(100));
+
+        foreach (var tag in new[] { "t0", "t17", "t49" })
+        {
+            var totals = (await (await client.GetAsync($"/v1/metrics?days=7&tag={tag}:v")).Json())["totals"]!;
+            Assert.Equal(2, totals["opens"]!.GetValue<long>());
+            Assert.Equal(1, totals["sent"]!.GetValue<long>());
+        }
+        var project = await ProjectOf(key);
+        Assert.Equal(51, await stack.Scalar("SELECT count(DISTINCT scope) FROM metric_hours WHERE project_id = $1", project));
+        Assert.Equal(0, await stack.Scalar(
+            "SELECT count(*) FROM metric_hours WHERE project_id = $1 AND hour < extract(epoch FROM now() - interval '92 days') / 3600", project));
+    }
+
+    async Task<Guid> ProjectOf(string key)
+    {
+        await using var command = stack.Db.CreateCommand("SELECT project_id FROM api_keys WHERE key_hash = sha256(convert_to($1, 'UTF8'))");
+        command.Parameters.Add(new() { Value = key });
+        return (Guid)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace Tracking.Analytics;
+
+/// <summary>Counts of one hour of one scope.</summary>
+public sealed class HourCounts
+{
+    public int Sent, StoredSent, Delivered, Failed, Opens, UniqueOpens, Clicks, UniqueClicks;
+
+    public void Add(HourCounts c)
+    {
+        Sent += c.Sent; StoredSent += c.StoredSent; Delivered += c.Delivered; Failed += c.Failed;
+        Opens += c.Opens; UniqueOpens += c.UniqueOpens; Clicks += c.Clicks; UniqueClicks += c.UniqueClicks;
+    }
+}
+
+/// <summary>Clicks on one link in one hour of one scope.</summary>
+public sealed class LinkCounts
+{
+    public int Clicks, UniqueClicks;
+}
+
+/// <summary>Where a project's figures have read the event log to (see <see cref="Events.LateCommits"/>).</summary>
+public sealed record MetricsCursor(long SettledSeq, Dictionary<long, DateTimeOffset> Recent);
+
+/// <summary>
+/// What has been counted since the last save: hour counts by (scope, hour), link counts by (scope, hour, url).
+/// </summary>
+public sealed class MetricsChanges
+{
+    public Dictionary<(string Scope, long Hour), HourCounts> Hours { get; } = [];
+    public Dictionary<(string Scope, long Hour, string Url), LinkCounts> Links { get; } = [];
+
+    public bool IsEmpty => Hours.Count == 0 && Links.Count == 0;
+
+    public HourCounts Hour(string scope, long hour) =>
+        Hours.TryGetValue((scope, hour), out var c) ? c : Hours[(scope, hour)] = new();
+
+    public LinkCounts Link(string scope, long hour, string url) =>
+        Links.TryGetValue((scope, hour, url), out var c) ? c : Links[(scope, hour, url)] = new();
+}
+
+/// <summary>
+/// The <c>metric_hours</c>, <c>metric_link_hours</c> and <c>metric_cursors</c> tables: a project's figures,
+/// added to by the metrics grain and summed for reports.
+/// </summary>
+public sealed class MetricsStore(NpgsqlDataSource db)
+{
+    /// <summary>The scope of the whole project; a tag's is <c>tag:name:value</c>, a broadcast's <c>broadcast:id</c>.</summary>
+    public const string All = "";
+    public static string TagScope(string tag) => "tag:" + tag;
+    public static string BroadcastScope(Guid broadcast) => $"broadcast:{broadcast:N}";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<MetricsCursor> Cursor(Guid projectId)
+    {
+        await using var command = db.CreateCommand("SELECT settled_seq, recent::text FROM metric_cursors WHERE project_id = $1");
+        command.Parameters.Add(new() { Value = projectId });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return new(0, []);
+        return new(reader.GetInt64(0), JsonSerializer.Deserialize<Dictionary<long, DateTimeOffset>>(reader.GetString(1), Json)!);
+    }
+
+    /// <summary>Adds the changes and moves the cursor, in one transaction: both or neither.</summary>
+    public async Task Save(Guid projectId, MetricsChanges changes, MetricsCursor cursor)
+    {
+        await using var batch = db.CreateBatch();
+        if (changes.Hours.Count > 0)
+        {
+            var hours = changes.Hours.ToList();
+            var add = new NpgsqlBatchCommand("""
+                INSERT INTO metric_hours AS m (project_id, scope, hour, sent, stored_sent, delivered, failed, opens, unique_opens, clicks, unique_clicks)
+                SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[])
+                ON CONFLICT (project_id, scope, hour) DO UPDATE SET
+                    sent = m.sent + excluded.sent, stored_sent = m.stored_sent + excluded.stored_sent,
+                    delivered = m.delivered + excluded.delivered, failed = m.failed + excluded.failed,
+                    opens = m.opens + excluded.opens, unique_opens = m.unique_opens + excluded.unique_opens,
+                    clicks = m.clicks + excluded.clicks, unique_clicks = m.unique_clicks + excluded.unique_clicks
+                """);
+            add.Parameters.Add(new() { Value = projectId });
+            add.Parameters.Add(new() { Value = hours.Select(h => h.Key.Scope).ToArray() });
+            add.Parameters.Add(new() { Value = hours.Select(h => h.Key.Hour).ToArray() });
+            foreach (var column in new Func<HourCounts, int>[] { c => c.Sent, c => c.StoredSent, c => c.Delivered, c => c.Failed,
+                         c => c.Opens, c => c.UniqueOpens, c => c.Clicks, c => c.UniqueClicks })
+                add.Parameters.Add(new() { Value = hours.Select(h => column(h.Value)).ToArray() });
+            batch.BatchCommands.Add(add);
+        }
+        if (changes.Links.Count > 0)
+        {
+            var links = changes.Links.ToList();
+            var add = new NpgsqlBatchCommand("""
+                INSERT INTO metric_link_hours AS m (project_id, scope, hour, url_hash, url, clicks, unique_clicks)
+                SELECT $1, l.scope, l.hour, sha256(convert_to(l.url, 'UTF8')), l.url, l.clicks, l.unique_clicks
+                FROM unnest($2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[]) AS l(scope, hour, url, clicks, unique_clicks)
+                ON CONFLICT (project_id, scope, hour, url_hash) DO UPDATE SET
+                    clicks = m.clicks + excluded.clicks, unique_clicks = m.unique_clicks + excluded.unique_clicks
+                """);
+            add.Parameters.Add(new() { Value = projectId });
+            add.Parameters.Add(new() { Value = links.Select(l => l.Key.Scope).ToArray() });
+            add.Parameters.Add(new() { Value = links.Select(l => l.Key.Hour).ToArray() });
+            add.Parameters.Add(new() { Value = links.Select(l => l.Key.Url).ToArray() });
+            add.Parameters.Add(new() { Value = links.Select(l => l.Value.Clicks).ToArray() });
+            add.Parameters.Add(new() { Value = links.Select(l => l.Value.UniqueClicks).ToArray() });
+            batch.BatchCommands.Add(add);
+        }
+        var move = new NpgsqlBatchCommand("""
+            INSERT INTO metric_cursors (project_id, settled_seq, recent) VALUES ($1, $2, $3::jsonb)
+            ON CONFLICT (project_id) DO UPDATE SET settled_seq = excluded.settled_seq, recent = excluded.recent
+            """);
+        move.Parameters.Add(new() { Value = projectId });
+        move.Parameters.Add(new() { Value = cursor.SettledSeq });
+        move.Parameters.Add(new() { Value = JsonSerializer.Serialize(cursor.Recent, Json) });
+        batch.BatchCommands.Add(move);
+        // Without a transaction of its own, the batch is one implicit transaction.
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A scope's counts of the hours from <paramref name="first"/> to <paramref name="last"/>, by hour.</summary>
+    public async Task<Dictionary<long, HourCounts>> Hours(Guid projectId, string scope, long first, long last)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT hour, sent, stored_sent, delivered, failed, opens, unique_opens, clicks, unique_clicks FROM metric_hours
+            WHERE project_id = $1 AND scope = $2 AND hour BETWEEN $3 AND $4
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = scope });
+        command.Parameters.Add(new() { Value = first });
+        command.Parameters.Add(new() { Value = last });
+        var hours = new Dictionary<long, HourCounts>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            hours[reader.GetInt64(0)] = new HourCounts
+            {
+                Sent = reader.GetInt32(1), StoredSent = reader.GetInt32(2), Delivered = reader.GetInt32(3), Failed = reader.GetInt32(4),
+                Opens = reader.GetInt32(5), UniqueOpens = reader.GetInt32(6), Clicks = reader.GetInt32(7), UniqueClicks = reader.GetInt32(8),
+            };
+        return hours;
+    }
+
+    /// <summary>A scope's clicks per link from <paramref name="first"/> on, most clicked first.</summary>
+    public async Task<LinkMetrics[]> Links(Guid projectId, string scope, long first)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT url, sum(clicks)::bigint AS clicks, sum(unique_clicks)::bigint AS unique_clicks FROM metric_link_hours
+            WHERE project_id = $1 AND scope = $2 AND hour >= $3
+            GROUP BY url_hash, url
+            ORDER BY clicks DESC, unique_clicks DESC, url COLLATE "C"
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = scope });
+        command.Parameters.Add(new() { Value = first });
+        var links = new List<LinkMetrics>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) links.Add(new LinkMetrics(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return links.ToArray();
+    }
+
+    /// <summary>Drops a project's hours before <paramref name="oldest"/>.</summary>
+    public async Task Prune(Guid projectId, long oldest)
+    {
+        await using var batch = db.CreateBatch();
+        foreach (var table in new[] { "metric_hours", "metric_link_hours" })
+            batch.BatchCommands.Add(new($"DELETE FROM {table} WHERE project_id = $1 AND hour < $2")
+                { Parameters = { new() { Value = projectId }, new() { Value = oldest } } });
+        await batch.ExecuteNonQueryAsync();
+    }
+}
