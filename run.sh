@@ -3,6 +3,7 @@
 # names one, then the Gateway with the silo in its process (http://127.0.0.1:8080 unless TRACKING_URLS
 # says otherwise). TRACKING_SILO=separate runs the Silo and the Gateway as two processes instead.
 # Ctrl-C stops everything it started.
+#   ./run.sh rotate-signing-key   adds a click-signing key (running silos sign with it within a minute)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -16,6 +17,16 @@ if [ -z "${TRACKING_POSTGRES:-}" ]; then
   started_postgres=1
   echo "PostgreSQL is running with its data in .data/postgres"
 fi
+# The key that seals the secrets kept in the database; made once, and kept beside it.
+if [ -z "${TRACKING_SECRETS_KEY:-}" ]; then
+  if [ ! -s .data/secrets-key ]; then
+    mkdir -p .data
+    (umask 077 && head -c 32 /dev/urandom | base64 > .data/secrets-key)
+    echo "Made the secrets key in .data/secrets-key: keep it with the database, and safe"
+  fi
+  TRACKING_SECRETS_KEY=$(cat .data/secrets-key)
+  export TRACKING_SECRETS_KEY
+fi
 export TRACKING_URLS=${TRACKING_URLS:-http://127.0.0.1:8080}
 
 pids=()
@@ -26,6 +37,11 @@ stop() {
   if [ -n "$started_postgres" ]; then bash scripts/postgres.sh stop .data/postgres; fi
 }
 trap stop EXIT INT TERM
+
+if [ "${1:-}" = rotate-signing-key ]; then
+  dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll rotate-signing-key
+  exit 0
+fi
 
 export TRACKING_SILO=${TRACKING_SILO:-in-process}
 if [ "$TRACKING_SILO" != in-process ]; then

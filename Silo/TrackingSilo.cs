@@ -29,33 +29,9 @@ public static class TrackingSilo
     {
         builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         var config = builder.Configuration;
-        // The short names the README documents; the standard Section__Key variables work as well.
-        config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Tracking"] = Environment.GetEnvironmentVariable("TRACKING_POSTGRES") ?? config.GetConnectionString("Tracking"),
-            ["Tracking:PublicBaseUrl"] = Environment.GetEnvironmentVariable("TRACKING_PUBLIC_BASE_URL")
-                ?? config["Tracking:PublicBaseUrl"]
-                ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
-            ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
-            ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
-            ["Webhooks:AllowHttp"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOW_HTTP") ?? config["Webhooks:AllowHttp"],
-            ["Webhooks:AllowedHosts"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOWED_HOSTS") ?? config["Webhooks:AllowedHosts"],
-            ["Smtp:Host"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_HOST") ?? config["Smtp:Host"],
-            ["Smtp:Port"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PORT") ?? config["Smtp:Port"],
-            ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
-            ["Smtp:Username"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_USERNAME") ?? config["Smtp:Username"],
-            ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
-            ["Smtp:AllowInsecureAuth"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_ALLOW_INSECURE_AUTH") ?? config["Smtp:AllowInsecureAuth"],
-        }.Where(kv => kv.Value is not null));
-
-        var connectionString = DatabaseConnection.Tune(config.GetConnectionString("Tracking")
-            ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string."));
-        var db = NpgsqlDataSource.Create(connectionString);
-        using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
-            // Silos starting together on a new database make one first project, not one each.
-            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"),
-                () => BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]));
-        var signingKey = await ServerSecrets.SigningKey(db, config["Tracking:SigningKey"]);
+        var (db, connectionString, secrets) = await Prepare(config);
+        var configuredKeys = ServerSecrets.ConfiguredSigningKeys(config["Tracking:SigningKey"]);
+        var signingKeys = configuredKeys ?? await secrets.SigningKeys();
 
         builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section)
             .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
@@ -70,7 +46,14 @@ public static class TrackingSilo
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(services => new EventLogConnection(connectionString, services.GetRequiredService<ILogger<EventLogConnection>>()));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new TrackingSignature(signingKey));
+        builder.Services.AddSingleton(secrets.Box);
+        builder.Services.AddSingleton(secrets);
+        var signature = new TrackingSignature(signingKeys);
+        builder.Services.AddSingleton(signature);
+        // Keys from configuration change with the configuration; keys in the database, by rotation at any time.
+        if (configuredKeys is null)
+            builder.Services.AddHostedService(sp => new SigningKeyRefresh(secrets, signature, signingKeys.Length,
+                TimeSpan.FromSeconds(config.GetValue("Tracking:SigningKeyRefreshSeconds", 60.0)), sp.GetRequiredService<ILogger<SigningKeyRefresh>>()));
         builder.Services.AddSingleton<TrackingLinks>();
         builder.Services.AddSingleton<EmailTracker>();
         builder.Services.AddSingleton<EmailStore>();
@@ -119,6 +102,62 @@ public static class TrackingSilo
             // hold hundreds of MB once a million email grains have been activated.
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = orleans.GetValue("DirectoryCacheSize", 100_000));
         });
+    }
+
+    /// <summary>
+    /// What comes before the host is built: the settings' short names, the database, its schema, the first
+    /// project and the secrets, the last three under the start-up lock.
+    /// </summary>
+    static async Task<(NpgsqlDataSource Db, string ConnectionString, ServerSecrets Secrets)> Prepare(IConfigurationManager config)
+    {
+        // The short names the README documents; the standard Section__Key variables work as well.
+        config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Tracking"] = Environment.GetEnvironmentVariable("TRACKING_POSTGRES") ?? config.GetConnectionString("Tracking"),
+            ["Tracking:PublicBaseUrl"] = Environment.GetEnvironmentVariable("TRACKING_PUBLIC_BASE_URL")
+                ?? config["Tracking:PublicBaseUrl"]
+                ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
+            ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
+            ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
+            ["Tracking:SecretsKey"] = Environment.GetEnvironmentVariable("TRACKING_SECRETS_KEY") ?? config["Tracking:SecretsKey"],
+            ["Webhooks:AllowHttp"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOW_HTTP") ?? config["Webhooks:AllowHttp"],
+            ["Webhooks:AllowedHosts"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOWED_HOSTS") ?? config["Webhooks:AllowedHosts"],
+            ["Smtp:Host"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_HOST") ?? config["Smtp:Host"],
+            ["Smtp:Port"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PORT") ?? config["Smtp:Port"],
+            ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
+            ["Smtp:Username"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_USERNAME") ?? config["Smtp:Username"],
+            ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
+            ["Smtp:AllowInsecureAuth"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_ALLOW_INSECURE_AUTH") ?? config["Smtp:AllowInsecureAuth"],
+        }.Where(kv => kv.Value is not null));
+
+        var connectionString = DatabaseConnection.Tune(config.GetConnectionString("Tracking")
+            ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string."));
+        var box = ServerSecrets.BoxFrom(config["Tracking:SecretsKey"]);
+        var db = NpgsqlDataSource.Create(connectionString);
+        var secrets = new ServerSecrets(db, box);
+        using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
+            // Silos starting together on a new database make one first project and one first key, not one each.
+            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"), async () =>
+            {
+                await BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]);
+                await secrets.Prepare();
+            });
+        return (db, connectionString, secrets);
+    }
+
+    /// <summary>
+    /// <c>Tracking.Silo rotate-signing-key</c>: adds a signing key. Running silos sign with it within a minute;
+    /// links signed with the earlier keys keep working.
+    /// </summary>
+    public static async Task RotateSigningKey(IHostApplicationBuilder builder)
+    {
+        var (db, _, secrets) = await Prepare(builder.Configuration);
+        await using (db)
+        {
+            await secrets.RotateSigningKey();
+            Console.WriteLine($"Added a signing key: {(await secrets.SigningKeys()).Length} keys verify links, the new one signs them " +
+                "(running silos take it up within a minute).");
+        }
     }
 
     /// <summary>Options whose own check names what is wrong with them.</summary>

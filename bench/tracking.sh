@@ -3,6 +3,8 @@
 #   BENCH_SILO=separate              a Silo process and a Gateway process (the cluster's shape)
 # Appends the processes to pids (for cleanup) and sets tracking_pids and tracking_names (for CPU and memory).
 # pg runs psql, with its own arguments, on the database $TRACKING_POSTGRES names.
+# The key that seals the secrets the database keeps: a new one for each benchmark's new database.
+export TRACKING_SECRETS_KEY=${TRACKING_SECRETS_KEY:-$(head -c 32 /dev/urandom | base64)}
 pg() {
   PGPASSWORD=$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$TRACKING_POSTGRES") \
     psql -h 127.0.0.1 -p "$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$TRACKING_POSTGRES")" -U tracking -d tracking -qAt "$@"

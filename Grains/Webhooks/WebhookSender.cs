@@ -22,7 +22,8 @@ namespace Tracking.Webhooks;
 public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
     TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
 {
-    static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250);
+    static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250),
+        ForgetSecretsEvery = TimeSpan.FromMinutes(1);
     const int ClaimAhead = 16;
     // A fresh event's deliveries are made claimed, up to this many held here per endpoint and in all. A
     // delivery that waits here past its lease is dropped, not attempted (another claim may hold it by then),
@@ -146,7 +147,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         if (settings.AloneInCluster)
             try { await store.ReleaseLeases(); }
             catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
-        DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue;
+        DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue, lastForget = DateTimeOffset.MinValue;
         long? sweptTo = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -164,6 +165,11 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                     sweptTo = next;
                     if (newest is { } seq) sequence.Seen(seq, clock.GetUtcNow(), keep: Settle);
                     if (made > 0) Backlog();
+                }
+                if (clock.GetUtcNow() - lastForget >= ForgetSecretsEvery)
+                {
+                    lastForget = clock.GetUtcNow();
+                    await store.ForgetExpiredSecrets();
                 }
                 var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref claimedInFlight);
                 if (free > 0)

@@ -8,16 +8,18 @@ public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid ProjectId, Gu
 /// <summary>How many more deliveries each listed endpoint (or project) may be given, and any other one.</summary>
 public readonly record struct HeldRoom(IReadOnlyDictionary<Guid, int> Listed, int Otherwise);
 
-/// <summary>The <c>webhooks</c> and <c>webhook_deliveries</c> tables.</summary>
+/// <summary>The <c>webhooks</c> and <c>webhook_deliveries</c> tables. Secrets are kept sealed (<see cref="SecretBox"/>).</summary>
 public sealed class WebhookStore
 {
     readonly NpgsqlDataSource db;
+    readonly SecretBox box;
     // Successful attempts are recorded together: one statement (and one commit) for many deliveries.
     readonly CallBatches<(Guid Id, int StatusCode), bool> delivered;
 
-    public WebhookStore(NpgsqlDataSource db)
+    public WebhookStore(NpgsqlDataSource db, SecretBox box)
     {
         this.db = db;
+        this.box = box;
         delivered = new(MarkDelivered, maxBatch: 1000);
     }
 
@@ -26,9 +28,10 @@ public sealed class WebhookStore
     public async Task<(WebhookView View, string Secret)> Create(Guid projectId, string url, string[] events)
     {
         var (secret, key) = WebhookSignature.NewSecret();
+        var id = Guid.CreateVersion7();
         await using var command = Command($"""
             INSERT INTO webhooks (id, project_id, url, events, secret) VALUES ($1, $2, $3, $4, $5) RETURNING {ViewColumns}
-            """, Guid.CreateVersion7(), projectId, url, events, key);
+            """, id, projectId, url, events, box.Seal(key, SecretBox.WebhookContext(id)));
         return ((await Views(command)).Single(), secret);
     }
 
@@ -76,8 +79,15 @@ public sealed class WebhookStore
         var view = (await Views(Command($"""
             UPDATE webhooks SET previous_secret = secret, previous_secret_expires_at = now() + $4, secret = $3
             WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING {ViewColumns}
-            """, id, projectId, key, overlap))).SingleOrDefault();
+            """, id, projectId, box.Seal(key, SecretBox.WebhookContext(id)), overlap))).SingleOrDefault();
         return view is null ? null : (view, secret);
+    }
+
+    /// <summary>Forgets the previous secrets of rotations whose overlap has ended.</summary>
+    public async Task ForgetExpiredSecrets()
+    {
+        await using var command = Command("UPDATE webhooks SET previous_secret = NULL, previous_secret_expires_at = NULL WHERE previous_secret_expires_at < now()");
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task<WebhookDeliveryPage?> Deliveries(Guid projectId, Guid webhookId, int limit, int offset)
@@ -367,14 +377,15 @@ public sealed class WebhookStore
         return transaction;
     }
 
-    static async Task<List<ClaimedDelivery>> ReadClaimed(NpgsqlCommand command)
+    async Task<List<ClaimedDelivery>> ReadClaimed(NpgsqlCommand command)
     {
         var claimed = new List<ClaimedDelivery>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var keys = new List<byte[]> { reader.GetFieldValue<byte[]>(7) };
-            if (!reader.IsDBNull(8)) keys.Add(reader.GetFieldValue<byte[]>(8));
+            var context = SecretBox.WebhookContext(reader.GetGuid(1));
+            var keys = new List<byte[]> { box.Open(reader.GetFieldValue<byte[]>(7), context) };
+            if (!reader.IsDBNull(8)) keys.Add(box.Open(reader.GetFieldValue<byte[]>(8), context));
             claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(9), reader.GetGuid(2), reader.GetString(3),
                 reader.GetString(4), reader.GetInt32(5), reader.GetBoolean(6) ? keys.ToArray() : []));
         }

@@ -10,8 +10,13 @@ using Tracking.Links;
 var (connectionString, count, outDir) = (args[0], int.Parse(args[1]), args[2]);
 await using var db = NpgsqlDataSource.Create(connectionString);
 
-await using var keyQuery = db.CreateCommand("SELECT value FROM server_secrets WHERE name = 'click_signing_key'");
-var signature = new TrackingSignature((byte[])(await keyQuery.ExecuteScalarAsync())!);
+// The signing key the silo signs with: the newest, sealed with the secrets key the benchmark started it with.
+await using var keyQuery = db.CreateCommand("SELECT id, sealed_key FROM signing_keys ORDER BY id DESC LIMIT 1");
+await using var keyRow = await keyQuery.ExecuteReaderAsync();
+await keyRow.ReadAsync();
+var box = new SecretBox(Convert.FromBase64String(Environment.GetEnvironmentVariable("TRACKING_SECRETS_KEY")!));
+var signature = new TrackingSignature(box.Open(keyRow.GetFieldValue<byte[]>(1), SecretBox.SigningKeyContext(keyRow.GetInt64(0))));
+await keyRow.DisposeAsync();
 await using var projectQuery = db.CreateCommand("SELECT id FROM projects WHERE name = 'default'");
 var projectId = (Guid)(await projectQuery.ExecuteScalarAsync())!;
 

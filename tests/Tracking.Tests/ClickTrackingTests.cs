@@ -102,8 +102,7 @@ public class ClickTrackingTests(TrackingStack stack)
     {
         // Signed with the server's own key: what only a leaked key or a bug could produce. The email's row
         // is what decides, in the same statement that records the click.
-        await using var keyQuery = stack.Db.CreateCommand("SELECT value FROM server_secrets WHERE name = 'click_signing_key'");
-        var signature = new Tracking.Links.TrackingSignature((byte[])(await keyQuery.ExecuteScalarAsync())!);
+        var signature = await stack.Signature();
         using var client = stack.ClientFor(await stack.CreateProject());
         var id = Guid.Parse(await client.SendTracked("<a href=\"https://shop.example/\">x</a>"));
         var unknown = Guid.NewGuid();

@@ -15,6 +15,9 @@ namespace Tracking.Tests.Infrastructure;
 public class TrackingStack : IAsyncLifetime
 {
     public const string BootstrapKey = "tk_bootstrap_test_key_0123456789";
+    /// <summary>The secrets key every test stack seals its secrets with (TRACKING_SECRETS_KEY).</summary>
+    public static readonly string SecretsKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    public static SecretBox Box => new(Convert.FromBase64String(SecretsKey));
 
     readonly int httpPort = TestPostgres.FreePort();
     readonly string logDir = Path.Combine(Path.GetTempPath(), "tracking-test-logs");
@@ -162,11 +165,13 @@ public class TrackingStack : IAsyncLifetime
         return client;
     }
 
-    /// <summary>The silo's own signing key, to make links as the silo does.</summary>
+    /// <summary>The silo's own signing key (its newest), to make links as the silo does.</summary>
     public async Task<TrackingSignature> Signature()
     {
-        await using var command = Db.CreateCommand("SELECT value FROM server_secrets WHERE name = 'click_signing_key'");
-        return new TrackingSignature((byte[])(await command.ExecuteScalarAsync())!);
+        await using var command = Db.CreateCommand("SELECT id, sealed_key FROM signing_keys ORDER BY id DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new TrackingSignature(Box.Open(reader.GetFieldValue<byte[]>(1), SecretBox.SigningKeyContext(reader.GetInt64(0))));
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails the test after a generous time.</summary>
@@ -220,6 +225,8 @@ public class TrackingStack : IAsyncLifetime
             ["TRACKING_POSTGRES"] = ConnectionString,
             ["TRACKING_PUBLIC_BASE_URL"] = BaseUrl.ToString().TrimEnd('/'),
             ["TRACKING_BOOTSTRAP_API_KEY"] = BootstrapKey,
+            ["TRACKING_SECRETS_KEY"] = SecretsKey,
+            ["Tracking__SigningKeyRefreshSeconds"] = "1",
             ["Orleans__SiloPort"] = ports[index].Silo.ToString(),
             ["Orleans__GatewayPort"] = ports[index].Gateway.ToString(),
             ["TRACKING_SMTP_HOST"] = "127.0.0.1",
@@ -242,6 +249,20 @@ public class TrackingStack : IAsyncLifetime
         }
         foreach (var (key, value) in SiloSettings()) env[key] = value;
         return env;
+    }
+
+    /// <summary>Runs a command of the Silo program (as an operator would) on this stack's database; its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> SiloCommand(params string[] args)
+    {
+        var dll = Path.Combine(Repository.Root, "Silo", "bin", Repository.Configuration, "net10.0", "Tracking.Silo.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["TRACKING_POSTGRES"] = ConnectionString;
+        start.Environment["TRACKING_SECRETS_KEY"] = SecretsKey;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
     }
 
     Process Start(string host, Dictionary<string, string> env)
