@@ -36,19 +36,23 @@ public sealed class EngagementGrain(
         for (var i = 0; i < hits.Length; i++)
         {
             if (ToEngagement(hits[i], ids[i], now) is not { } engagement) continue;
-            if (hits[i].CheckOnly)
+            if (hits[i].CheckOnly) checks.Add(Check(i, engagement));
+            else
             {
-                checks.Add(Check(i, engagement));
-                continue;
+                engagements.Add(engagement);
+                from.Add(i);
             }
-            engagements.Add(engagement);
-            from.Add(i);
         }
-        if (checks.Count > 0) await Task.WhenAll(checks);
+        // Hits over their sender's limit are looked up while the others commit.
+        if (engagements.Count > 0) await Commit(engagements, from, outcomes);
+        await Task.WhenAll(checks);
+        return outcomes;
 
         async Task Check(int at, Engagement engagement) => outcomes[at] = await Unrecorded(engagement);
-        if (engagements.Count == 0) return outcomes;
+    }
 
+    async Task Commit(List<Engagement> engagements, List<int> from, HitOutcome[] outcomes)
+    {
         IReadOnlyList<RecordedEngagement?> recorded;
         try
         {
@@ -59,7 +63,7 @@ public sealed class EngagementGrain(
             log.LogError(ex, "{Count} opens and clicks were not recorded", engagements.Count);
             var fallbacks = await Task.WhenAll(engagements.Select(Unrecorded));
             for (var j = 0; j < fallbacks.Length; j++) outcomes[from[j]] = fallbacks[j];
-            return outcomes;
+            return;
         }
 
         for (var j = 0; j < engagements.Count; j++)
@@ -73,7 +77,6 @@ public sealed class EngagementGrain(
                     .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, r.ProjectId))
                     .OnNextAsync(new EventNotice(engagements[j].Id, engagements[j].EmailId)).Ignore();
         }
-        return outcomes;
     }
 
     /// <summary>The event a hit records, or null when it records nothing: a click whose signature fails.</summary>

@@ -100,9 +100,8 @@ public sealed class EventLog : IHostedService, IEventLog
         }
     }
 
-    // Data exceptions (SQLSTATE class 22) and values Npgsql cannot encode; anything else fails the batch whole.
-    static bool IsBadData(Exception ex) =>
-        ex is PostgresException { SqlState: [ '2', '2', ..] } or EncoderFallbackException or InvalidCastException or ArgumentException;
+    // Data exceptions (SQLSTATE class 22) and text Npgsql cannot encode; anything else fails the batch whole.
+    static bool IsBadData(Exception ex) => ex is PostgresException { SqlState: ['2', '2', ..] } or EncoderFallbackException;
 
     /// <summary>
     /// Inserts, and when the connection breaks on the way (PostgreSQL restarted, say), finds out whether the
