@@ -34,10 +34,19 @@ public sealed class EmailTracker(TrackingLinks links)
         var marker = "trk" + Guid.NewGuid().ToString("N")[..12];
         var destinations = new Destinations();
         var content = Track(html, text, flags, destinations, $"~{marker}P~",
-            destination => $"~{marker}H{destinations.IndexOf(destination)}~",
-            destination => $"~{marker}T{destinations.IndexOf(destination)}~");
+            destination => Fits(destination) ? $"~{marker}H{destinations.IndexOf(destination)}~" : destination,
+            destination => Fits(destination) ? $"~{marker}T{destinations.IndexOf(destination)}~" : destination);
         return new BroadcastTemplate(content.Html, content.Text, content.Links, marker);
     }
+
+    /// <summary>
+    /// The longest destination a broadcast link carries, escaped. The link holds it in its query, with the
+    /// tid (escaped, up to about 1,500 characters) and the signature, and a request line longer than the web
+    /// server's 8 KB is refused: a longer destination is left as written, so that the link works untracked.
+    /// </summary>
+    public const int MaxBroadcastDestination = 4096;
+
+    static bool Fits(string destination) => Uri.EscapeDataString(destination).Length <= MaxBroadcastDestination;
 
     static TrackedContent Track(string? html, string? text, TrackedFlags flags, Destinations destinations,
         string pixelUrl, Func<string, string> htmlClick, Func<string, string> textClick)

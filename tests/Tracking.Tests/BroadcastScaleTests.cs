@@ -59,4 +59,25 @@ public class BroadcastScaleTests(RelaylessStack stack) : IClassFixture<Relayless
         Assert.Equal("https://shop.example/item/0", click.Headers.Location!.OriginalString);
         Assert.Equal(1, (await client.GetEmail(id))["click_count"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task A_broadcast_link_too_long_for_a_request_line_is_left_as_written_and_the_others_are_tracked()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var longLink = "https://shop.example/long?q=" + new string('x', 6000);
+        var response = await client.PostAsJsonAsync("/v1/broadcasts", new
+        {
+            from = "a@acme.example", subject = "Long", html = $"<a href=\"{longLink}\">long</a> <a href=\"https://shop.example/short\">short</a>",
+            recipients = new[] { new { to = "bob@example.com", tid = new string('\u00e9', 256) } },
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await response.Json())["emails"]![0]!["id"]!.GetValue<string>();
+        var copy = (await client.GetEmail(id))["html"]!.GetValue<string>();
+        Assert.Contains($"href=\"{longLink}\"", copy);
+
+        var tracked = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(copy, "href=\"([^\"]*/v1/track/click/[^\"]+)\"").Groups[1].Value);
+        var click = await stack.Http.GetAsync(new Uri(tracked).PathAndQuery);
+        Assert.Equal(HttpStatusCode.Found, click.StatusCode);
+        Assert.Equal("https://shop.example/short", click.Headers.Location!.OriginalString);
+    }
 }
