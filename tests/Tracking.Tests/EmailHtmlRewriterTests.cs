@@ -1,15 +1,13 @@
-using Microsoft.Extensions.Options;
 using Tracking.Emails;
 using Tracking.Links;
+
+using Tracking.Tests.Infrastructure;
+using static Tracking.Tests.Infrastructure.TestTracker;
 
 namespace Tracking.Tests;
 
 public class EmailHtmlRewriterTests
 {
-    static readonly Guid EmailId = Guid.Parse("0b6f3c1e-8f0e-4c2a-9d7e-2f1a3b4c5d6e");
-    static readonly TrackingSignature Signature = new(new byte[32]);
-    static readonly TrackingLinks Links = new(Options.Create(new TrackingOptions { PublicBaseUrl = "https://t.example.com/" }), Signature);
-    static readonly EmailTracker Tracker = new(Links);
 
     const string Pixel = "<img src=\"https://t.example.com/v1/track/open/0b6f3c1e-8f0e-4c2a-9d7e-2f1a3b4c5d6e\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
 
@@ -181,11 +179,11 @@ public class EmailHtmlRewriterTests
         var template = EmailTracker.Template("<a href=\"https://a.example/?p=1&amp;q=2\">a</a></body>", "Visit https://a.example/?p=1&q=2 now",
             new TrackedFlags(true, true));
         var recipient = Guid.NewGuid();
-        var (html, text) = template.Render(recipient, "tid-7", Links);
+        var (html, text) = template.Render(recipient, "tid-7", TestTracker.Links);
 
-        var link = Links.BroadcastClickUrl(recipient, "https://a.example/?p=1&q=2", "tid-7");
+        var link = TestTracker.Links.BroadcastClickUrl(recipient, "https://a.example/?p=1&q=2", "tid-7");
         Assert.Contains("&sig=", link);
-        Assert.Equal($"<a href=\"{link.Replace("&", "&amp;")}\">a</a><img src=\"{Links.PixelUrl(recipient)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\"></body>", html);
+        Assert.Equal($"<a href=\"{link.Replace("&", "&amp;")}\">a</a><img src=\"{TestTracker.Links.PixelUrl(recipient)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\"></body>", html);
         Assert.Equal($"Visit {link} now", text);
         Assert.True(Signature.VerifyBroadcast(recipient, "https://a.example/?p=1&q=2", "tid-7",
             System.Web.HttpUtility.ParseQueryString(new Uri(link).Query)["sig"]!));

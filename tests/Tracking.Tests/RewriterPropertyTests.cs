@@ -3,19 +3,17 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using CsCheck;
-using Microsoft.Extensions.Options;
 using Tracking.Emails;
 using Tracking.Links;
+
+using Tracking.Tests.Infrastructure;
+using static Tracking.Tests.Infrastructure.TestTracker;
 
 namespace Tracking.Tests;
 
 /// <summary>The rewriters over content a stranger writes: random, malformed and oversized.</summary>
 public class RewriterPropertyTests
 {
-    static readonly Guid EmailId = Guid.Parse("0b6f3c1e-8f0e-4c2a-9d7e-2f1a3b4c5d6e");
-    static readonly TrackingSignature Signature = new(new byte[32]);
-    static readonly TrackingLinks Links = new(Options.Create(new TrackingOptions { PublicBaseUrl = "https://t.example.com/" }), Signature);
-    static readonly EmailTracker Tracker = new(Links);
     const string ClickBase = "https://t.example.com/v1/track/click/";
 
     static Gen<string> Soup(params string[] tokens) => Gen.OneOf(tokens).Array[0, 80].Select(string.Concat);
