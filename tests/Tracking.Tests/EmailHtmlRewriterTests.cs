@@ -1,6 +1,5 @@
 using Tracking.Emails;
 using Tracking.Links;
-
 using Tracking.Tests.Infrastructure;
 using static Tracking.Tests.Infrastructure.TestTracker;
 
@@ -8,7 +7,6 @@ namespace Tracking.Tests;
 
 public class EmailHtmlRewriterTests
 {
-
     const string Pixel = "<img src=\"https://t.example.com/v1/track/open/0b6f3c1e-8f0e-4c2a-9d7e-2f1a3b4c5d6e\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
 
     static TrackedContent Rewrite(string html, bool open = true, bool click = true) =>

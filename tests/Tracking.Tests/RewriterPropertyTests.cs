@@ -5,7 +5,6 @@ using AngleSharp.Html.Parser;
 using CsCheck;
 using Tracking.Emails;
 using Tracking.Links;
-
 using Tracking.Tests.Infrastructure;
 using static Tracking.Tests.Infrastructure.TestTracker;
 
