@@ -63,7 +63,8 @@ public static class TrackingSilo
         AddHosted<Outbox>(builder.Services);
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<MetricsStore>();
-        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<WebhookRegistry>();
+        builder.Services.AddSingleton<WebhookDeliveryQueue>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
         builder.Services.AddSingleton<WebhookSubscriptions>();
         AddHosted<WebhookSender>(builder.Services);

@@ -19,7 +19,7 @@ namespace Tracking.Webhooks;
 /// <see cref="Dispatch"/>, whose statement makes the deliveries already leased to this silo. Claims are
 /// left to retries, to what the sweep makes, and to what did not fit here.
 /// </summary>
-public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
+public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry registry, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
     TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
 {
     static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250),
@@ -86,7 +86,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         var full = Volatile.Read(ref inFlight) - Volatile.Read(ref claimedInFlight) >= FanOutHeld;
         var endpointRoom = RoomLeft(endpointHeld, full ? 0 : FanOutHeldPerEndpoint);
         var projectRoom = RoomLeft(projectHeld, full ? 0 : ProjectHeldLimit);
-        var claimed = await store.FanOut([.. eventIds], new(endpointRoom, full ? 0 : FanOutHeldPerEndpoint),
+        var claimed = await queue.FanOut([.. eventIds], new(endpointRoom, full ? 0 : FanOutHeldPerEndpoint),
             new(projectRoom, full ? 0 : ProjectHeldLimit), Lease);
         foreach (var delivery in claimed) Start(delivery, fromClaim: false);
         // Deliveries were (or may have been) left pending where an endpoint or project had no more room: claim
@@ -145,7 +145,7 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         // silo, which is gone, so its deliveries are due now rather than when the lease (which covers claiming
         // ahead) runs out. In a cluster a lease may be another live silo's: it is left to run out.
         if (settings.AloneInCluster)
-            try { await store.ReleaseLeases(); }
+            try { await queue.ReleaseLeases(); }
             catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
         DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue, lastForget = DateTimeOffset.MinValue;
         long? sweptTo = null;
@@ -160,8 +160,8 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                     lastSweep = clock.GetUtcNow();
                     var full = lastSweep - lastFullSweep >= Settle;
                     if (full) lastFullSweep = lastSweep;
-                    var (made, next, newest) = await store.Sweep(full ? null : sweptTo,
-                        full ? sequence.TakenBefore(lastSweep - Settle) : null, sequence.TakenBefore(lastSweep - WebhookStore.NoticeGrace));
+                    var (made, next, newest) = await queue.Sweep(full ? null : sweptTo,
+                        full ? sequence.TakenBefore(lastSweep - Settle) : null, sequence.TakenBefore(lastSweep - WebhookDeliveryQueue.NoticeGrace));
                     sweptTo = next;
                     if (newest is { } seq) sequence.Seen(seq, clock.GetUtcNow(), keep: Settle);
                     if (made > 0) Backlog();
@@ -169,12 +169,12 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
                 if (clock.GetUtcNow() - lastForget >= ForgetSecretsEvery)
                 {
                     lastForget = clock.GetUtcNow();
-                    await store.ForgetExpiredSecrets();
+                    await registry.ForgetExpiredSecrets();
                 }
                 var free = settings.MaxConcurrency * ClaimAhead - Volatile.Read(ref claimedInFlight);
                 if (free > 0)
                 {
-                    var claimed = await store.Claim(free, settings.PerEndpointConcurrency * ClaimAhead, ProjectHeldLimit, Lease);
+                    var claimed = await queue.Claim(free, settings.PerEndpointConcurrency * ClaimAhead, ProjectHeldLimit, Lease);
                     foreach (var delivery in claimed) Start(delivery, fromClaim: true);
                     if (claimed.Count == free) continue;
                     // Nothing due: freed slots need not ask again. (A backlog made meanwhile also woke this loop.)
@@ -197,14 +197,14 @@ public sealed class WebhookSender(WebhookStore store, WebhookUrlPolicy policy, I
         {
             if (delivery.Keys.Length == 0)
             {
-                await store.AttemptFailed(delivery, null, "The webhook is disabled.", null, null, DisableAfter);
+                await queue.AttemptFailed(delivery, null, "The webhook is disabled.", null, null, DisableAfter);
                 return;
             }
             if (await Send(delivery, leaseEnds, stopping) is not var (status, error, retryAfter)) return;
-            if (status is >= 200 and < 300) await store.Delivered(delivery, status.Value);
+            if (status is >= 200 and < 300) await queue.Delivered(delivery, status.Value);
             else if (status == (int)HttpStatusCode.Gone)
-                await store.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
-            else await store.AttemptFailed(delivery, status, error, NextAttempt(delivery.Attempts, retryAfter), null, DisableAfter);
+                await queue.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
+            else await queue.AttemptFailed(delivery, status, error, NextAttempt(delivery.Attempts, retryAfter), null, DisableAfter);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {

@@ -5,7 +5,7 @@ namespace Tracking.Webhooks;
 
 /// <summary>A project's webhook endpoints. Reentrant: each call is its own statement.</summary>
 [Reentrant]
-public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, WebhookSender sender, WebhookSubscriptions subscriptions,
+public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy policy, WebhookSender sender, WebhookSubscriptions subscriptions,
     IOptions<WebhookOptions> options) : Grain, IWebhooksGrain
 {
     // Creations one at a time, so that two at once cannot both find room under the cap.
@@ -24,9 +24,9 @@ public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, W
         try
         {
             var max = options.Value.MaxPerProject;
-            if ((await store.List(ProjectId)).Length >= max)
+            if ((await registry.List(ProjectId)).Length >= max)
                 return new(null, Errors: new() { ["webhooks"] = [$"a project has at most {max} endpoints; delete one first"] });
-            var (view, secret) = await store.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
+            var (view, secret) = await registry.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
             subscriptions.Changed();
             return new(view, secret);
         }
@@ -36,35 +36,35 @@ public sealed class WebhooksGrain(WebhookStore store, WebhookUrlPolicy policy, W
         }
     }
 
-    public Task<WebhookView[]> List() => store.List(ProjectId);
+    public Task<WebhookView[]> List() => registry.List(ProjectId);
 
-    public Task<WebhookView?> Get(Guid webhookId) => store.Get(ProjectId, webhookId);
+    public Task<WebhookView?> Get(Guid webhookId) => registry.Get(ProjectId, webhookId);
 
     public async Task<WebhookResult?> Update(Guid webhookId, WebhookDraft patch)
     {
-        if (await store.Get(ProjectId, webhookId) is null) return null;
+        if (await registry.Get(ProjectId, webhookId) is null) return null;
         var errors = await Validate(patch, creating: false);
         if (errors.Count > 0) return new(null, Errors: errors);
-        var view = await store.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled);
+        var view = await registry.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled);
         subscriptions.Changed();
         return view is null ? null : new(view);
     }
 
     public async Task<bool> Delete(Guid webhookId)
     {
-        var deleted = await store.Delete(ProjectId, webhookId);
+        var deleted = await registry.Delete(ProjectId, webhookId);
         subscriptions.Changed();
         return deleted;
     }
 
     public async Task<WebhookResult?> RotateSecret(Guid webhookId) =>
-        await store.Rotate(ProjectId, webhookId, RotationOverlap) is { } rotated ? new(rotated.View, rotated.Secret) : null;
+        await registry.Rotate(ProjectId, webhookId, RotationOverlap) is { } rotated ? new(rotated.View, rotated.Secret) : null;
 
-    public Task<WebhookDeliveryPage?> Deliveries(Guid webhookId, int limit, int offset) => store.Deliveries(ProjectId, webhookId, limit, offset);
+    public Task<WebhookDeliveryPage?> Deliveries(Guid webhookId, int limit, int offset) => registry.Deliveries(ProjectId, webhookId, limit, offset);
 
     public async Task<bool> Retry(Guid webhookId, Guid deliveryId)
     {
-        if (!await store.Retry(ProjectId, webhookId, deliveryId)) return false;
+        if (!await registry.Retry(ProjectId, webhookId, deliveryId)) return false;
         sender.Wake();
         return true;
     }

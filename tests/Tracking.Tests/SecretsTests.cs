@@ -49,7 +49,7 @@ public class SecretsAtRestTests(TrackingStack stack)
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/v1/webhooks/{id}/rotate-secret", null)).StatusCode);
         Assert.Equal(raw, TrackingStack.Box.Open((await Bytes("SELECT previous_secret FROM webhooks WHERE id = $1", id))!, SecretBox.WebhookContext(id)));
         await stack.Scalar("UPDATE webhooks SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1", id);
-        await new WebhookStore(stack.Db, TrackingStack.Box).ForgetExpiredSecrets();
+        await new WebhookRegistry(stack.Db, TrackingStack.Box).ForgetExpiredSecrets();
         Assert.Null(await Bytes("SELECT previous_secret FROM webhooks WHERE id = $1", id));
     }
 

@@ -8,113 +8,22 @@ public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid ProjectId, Gu
 /// <summary>How many more deliveries each listed endpoint (or project) may be given, and any other one.</summary>
 public readonly record struct HeldRoom(IReadOnlyDictionary<Guid, int> Listed, int Otherwise);
 
-/// <summary>The <c>webhooks</c> and <c>webhook_deliveries</c> tables. Secrets are kept sealed (<see cref="SecretBox"/>).</summary>
-public sealed class WebhookStore
+/// <summary>
+/// The delivery queue (<c>webhook_deliveries</c>): events fanned out to their endpoints, claimed with
+/// leases for attempts, and the attempts' outcomes. The claimed endpoint's secrets are opened for signing.
+/// </summary>
+public sealed class WebhookDeliveryQueue
 {
     readonly NpgsqlDataSource db;
     readonly SecretBox box;
     // Successful attempts are recorded together: one statement (and one commit) for many deliveries.
     readonly CallBatches<(Guid Id, int StatusCode), bool> delivered;
 
-    public WebhookStore(NpgsqlDataSource db, SecretBox box)
+    public WebhookDeliveryQueue(NpgsqlDataSource db, SecretBox box)
     {
         this.db = db;
         this.box = box;
         delivered = new(MarkDelivered, maxBatch: 1000);
-    }
-
-    const string ViewColumns = "id, url, events, enabled, created_at, disabled_reason";
-
-    public async Task<(WebhookView View, string Secret)> Create(Guid projectId, string url, string[] events)
-    {
-        var (secret, key) = WebhookSignature.NewSecret();
-        var id = Guid.CreateVersion7();
-        await using var command = Command($"""
-            INSERT INTO webhooks (id, project_id, url, events, secret) VALUES ($1, $2, $3, $4, $5) RETURNING {ViewColumns}
-            """, id, projectId, url, events, box.Seal(key, SecretBox.WebhookContext(id)));
-        return ((await Views(command)).Single(), secret);
-    }
-
-    public async Task<WebhookView[]> List(Guid projectId) =>
-        await Views(Command($"SELECT {ViewColumns} FROM webhooks WHERE project_id = $1 AND deleted_at IS NULL ORDER BY created_at", projectId));
-
-    public async Task<WebhookView?> Get(Guid projectId, Guid id) =>
-        (await Views(Command($"SELECT {ViewColumns} FROM webhooks WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL", id, projectId)))
-        .SingleOrDefault();
-
-    /// <summary>Changes what is given; turning a webhook back on forgets why it was turned off.</summary>
-    public async Task<WebhookView?> Update(Guid projectId, Guid id, string? url, string[]? events, bool? enabled) =>
-        (await Views(Command($"""
-            UPDATE webhooks SET url = coalesce($3, url), events = coalesce($4, events), enabled = coalesce($5, enabled),
-                disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
-                failing_since = CASE WHEN $5 THEN NULL ELSE failing_since END
-            WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL
-            RETURNING {ViewColumns}
-            """, id, projectId, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value)))
-        .SingleOrDefault();
-
-    /// <summary>Deletes a webhook; its deliveries still pending end as failed.</summary>
-    public async Task<bool> Delete(Guid projectId, Guid id)
-    {
-        await using var command = Command("""
-            WITH gone AS (UPDATE webhooks SET deleted_at = now(), enabled = false
-                          WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING id),
-            ended AS (UPDATE webhook_deliveries SET status = 'failed', last_error = 'The webhook was deleted.', next_attempt_at = NULL
-                      WHERE webhook_id IN (SELECT id FROM gone) AND status IN ('pending', 'sending'))
-            SELECT count(*) FROM gone
-            """, id, projectId);
-        return (long)(await command.ExecuteScalarAsync())! == 1;
-    }
-
-    async Task<bool> Exists(Guid projectId, Guid id)
-    {
-        await using var command = Command("SELECT EXISTS (SELECT 1 FROM webhooks WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL)", id, projectId);
-        return (bool)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>A new secret; the old one keeps signing (as a second signature) for <paramref name="overlap"/>.</summary>
-    public async Task<(WebhookView View, string Secret)?> Rotate(Guid projectId, Guid id, TimeSpan overlap)
-    {
-        var (secret, key) = WebhookSignature.NewSecret();
-        var view = (await Views(Command($"""
-            UPDATE webhooks SET previous_secret = secret, previous_secret_expires_at = now() + $4, secret = $3
-            WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING {ViewColumns}
-            """, id, projectId, box.Seal(key, SecretBox.WebhookContext(id)), overlap))).SingleOrDefault();
-        return view is null ? null : (view, secret);
-    }
-
-    /// <summary>Forgets the previous secrets of rotations whose overlap has ended.</summary>
-    public async Task ForgetExpiredSecrets()
-    {
-        await using var command = Command("UPDATE webhooks SET previous_secret = NULL, previous_secret_expires_at = NULL WHERE previous_secret_expires_at < now()");
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task<WebhookDeliveryPage?> Deliveries(Guid projectId, Guid webhookId, int limit, int offset)
-    {
-        if (!await Exists(projectId, webhookId)) return null;
-        await using var command = Command("""
-            SELECT id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at, delivered_at, created_at
-            FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
-            """, webhookId, limit + 1, offset);
-        var rows = new List<WebhookDeliveryView>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            rows.Add(new WebhookDeliveryView(reader.GetGuid(0), WebhookSignature.EventId(reader.GetGuid(1)), reader.GetString(2),
-                reader.GetString(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6), Time(reader, 7), Time(reader, 8), reader.GetFieldValue<DateTimeOffset>(9)));
-        return new WebhookDeliveryPage(rows.Take(limit).ToArray(), limit, offset, rows.Count > limit);
-    }
-
-    /// <summary>Queues a delivery for another attempt now, whatever became of it.</summary>
-    public async Task<bool> Retry(Guid projectId, Guid webhookId, Guid deliveryId)
-    {
-        await using var command = Command("""
-            UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), locked_until = NULL
-            FROM webhooks w
-            WHERE d.id = $3 AND d.webhook_id = $2 AND w.id = d.webhook_id AND w.project_id = $1 AND w.deleted_at IS NULL
-            """, projectId, webhookId, deliveryId);
-        return await command.ExecuteNonQueryAsync() == 1;
     }
 
     // An endpoint subscribed to an event.
@@ -355,19 +264,6 @@ public sealed class WebhookStore
         await command.ExecuteNonQueryAsync();
     }
 
-    static async Task<WebhookView[]> Views(NpgsqlCommand command)
-    {
-        await using (command)
-        {
-            var views = new List<WebhookView>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                views.Add(new WebhookView(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetBoolean(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-            return views.ToArray();
-        }
-    }
-
     /// <summary>A transaction whose commit does not wait for the WAL flush.</summary>
     static async Task<NpgsqlTransaction> BeginWithoutFlush(NpgsqlConnection connection)
     {
@@ -391,8 +287,6 @@ public sealed class WebhookStore
         }
         return claimed;
     }
-
-    static DateTimeOffset? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 
     NpgsqlCommand Command(string sql, params object[] values)
     {
