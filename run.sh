@@ -12,9 +12,11 @@ dotnet build Tracking.sln -c Release -v quiet -nologo
 
 started_postgres=""
 if [ -z "${TRACKING_POSTGRES:-}" ]; then
+  # Stopped on exit only when started here: another ./run.sh may be using it.
+  pidfile=.data/postgres/postmaster.pid
+  if ! { [ -f "$pidfile" ] && kill -0 "$(head -n 1 "$pidfile")" 2>/dev/null; }; then started_postgres=1; fi
   TRACKING_POSTGRES=$(bash scripts/postgres.sh start .data/postgres "${TRACKING_PG_PORT:-55432}" | tail -n 1)
   export TRACKING_POSTGRES
-  started_postgres=1
   echo "PostgreSQL is running with its data in .data/postgres"
 fi
 # The key that seals the secrets kept in the database; made once, and kept beside it.
