@@ -47,6 +47,10 @@ public class DeliveryTests(TrackingStack stack)
         Assert.StartsWith("250", email["smtp_response"]!.GetValue<string>());
         Assert.NotNull(email["sent_at"]);
         Assert.Equal("invoice.pdf", email["attachments"]![0]!["filename"]!.GetValue<string>());
+        // Described from what was kept at acceptance: reading the email loads no attachment content.
+        Assert.Equal(3000, email["attachments"]![0]!["size"]!.GetValue<int>());
+        Assert.Equal("application/pdf", email["attachments"]![0]!["content_type"]!.GetValue<string>());
+        Assert.Null(email["attachments"]![0]!["content"]);
 
         var relayed = Assert.Single(stack.Relay.For(id));
         var message = relayed.Message;
