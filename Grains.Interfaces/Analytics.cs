@@ -64,13 +64,3 @@ public sealed record MetricsReport(
 
 [GenerateSerializer, Immutable, Alias("Tracking.LinkMetrics")]
 public sealed record LinkMetrics([property: Id(0)] string Url, [property: Id(1)] long Clicks, [property: Id(2)] long UniqueClicks);
-
-/// <summary>A project's figures, kept as events happen (keyed by project id).</summary>
-[Alias("Tracking.IProjectMetricsGrain")]
-public interface IProjectMetricsGrain : IGrainWithGuidKey
-{
-    [Alias("Report")] Task<MetricsReport> Report(MetricsQuery query);
-    [Alias("Links")] Task<LinkMetrics[]> Links(MetricsQuery query);
-    /// <summary>How many events (of a type, or all) lie in the hours from <paramref name="fromHour"/> on.</summary>
-    [Alias("EventCount")] Task<long> EventCount(long fromHour, string? eventType);
-}

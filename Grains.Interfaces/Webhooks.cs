@@ -42,34 +42,3 @@ public sealed record WebhookDeliveryPage(
     [property: Id(1)] int Limit,
     [property: Id(2)] int Offset,
     [property: Id(3)] bool HasMore);
-
-/// <summary>What an email grain publishes on the event stream once an event is committed.</summary>
-[GenerateSerializer, Immutable, Alias("Tracking.EventNotice")]
-public sealed record EventNotice([property: Id(0)] Guid EventId, [property: Id(1)] Guid EmailId);
-
-/// <summary>A project's webhook endpoints (keyed by project id).</summary>
-[Alias("Tracking.IWebhooksGrain")]
-public interface IWebhooksGrain : IGrainWithGuidKey
-{
-    [Alias("Create")] Task<WebhookResult> Create(WebhookDraft draft);
-    [Alias("List")] Task<WebhookView[]> List();
-    [Alias("Get")] Task<WebhookView?> Get(Guid webhookId);
-    [Alias("Update")] Task<WebhookResult?> Update(Guid webhookId, WebhookDraft patch);
-    [Alias("Delete")] Task<bool> Delete(Guid webhookId);
-    [Alias("RotateSecret")] Task<WebhookResult?> RotateSecret(Guid webhookId);
-    [Alias("Deliveries")] Task<WebhookDeliveryPage?> Deliveries(Guid webhookId, int limit, int offset);
-    [Alias("Retry")] Task<bool> Retry(Guid webhookId, Guid deliveryId);
-}
-
-/// <summary>Consumes a project's event stream and turns events into webhook deliveries (keyed by project id).</summary>
-[Alias("Tracking.IWebhookDispatcherGrain")]
-public interface IWebhookDispatcherGrain : IGrainWithGuidKey
-{
-    [Alias("Dispatch")] Task Dispatch(EventNotice notice);
-}
-
-public static class EventStreams
-{
-    public const string Provider = "events";
-    public const string Namespace = "email-events";
-}

@@ -1,0 +1,9 @@
+namespace Tracking;
+
+/// <summary>One per broadcast: creates its recipients' emails at once and reports their progress.</summary>
+[Alias("Tracking.IBroadcastGrain")]
+public interface IBroadcastGrain : IGrainWithGuidKey
+{
+    [Alias("Create")] Task<BroadcastCreation> Create(Guid projectId, BroadcastDraft draft);
+    [Alias("Get")] Task<BroadcastView?> Get(Guid projectId);
+}

@@ -1,0 +1,16 @@
+using Orleans.Concurrency;
+
+namespace Tracking;
+
+[Alias("Tracking.IEmailGrain")]
+public interface IEmailGrain : IGrainWithGuidKey
+{
+    /// <summary>
+    /// Makes the email under this grain's id. When the id names an email already, the project's own is
+    /// answered as it is (a retry) if <paramref name="requestHash"/> matches the request that made it.
+    /// </summary>
+    [Alias("Create")] Task<EmailCreation> Create(Guid projectId, EmailDraft draft, byte[]? requestHash = null);
+
+    /// <summary>The email, or null when it does not exist or belongs to another project.</summary>
+    [Alias("Get"), ReadOnly] Task<EmailView?> Get(Guid projectId);
+}

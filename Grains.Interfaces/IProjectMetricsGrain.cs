@@ -1,0 +1,11 @@
+namespace Tracking;
+
+/// <summary>A project's figures, kept as events happen (keyed by project id).</summary>
+[Alias("Tracking.IProjectMetricsGrain")]
+public interface IProjectMetricsGrain : IGrainWithGuidKey
+{
+    [Alias("Report")] Task<MetricsReport> Report(MetricsQuery query);
+    [Alias("Links")] Task<LinkMetrics[]> Links(MetricsQuery query);
+    /// <summary>How many events (of a type, or all) lie in the hours from <paramref name="fromHour"/> on.</summary>
+    [Alias("EventCount")] Task<long> EventCount(long fromHour, string? eventType);
+}
