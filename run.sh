@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tracking on this machine: builds, starts a local PostgreSQL under .data/ unless TRACKING_POSTGRES
-# names one, then the Gateway with the silo in its process (http://127.0.0.1:8080 unless TRACKING_URLS
-# says otherwise). TRACKING_SILO=separate runs the Silo and the Gateway as two processes instead.
+# names one, then the Silo serving the Gateway's endpoints in its process (http://127.0.0.1:8080 unless
+# TRACKING_URLS says otherwise). TRACKING_SILO=separate runs the Silo and the Gateway as two processes instead.
 # Ctrl-C stops everything it started.
 #   ./run.sh rotate-signing-key   adds a click-signing key (running silos sign with it within a minute)
 set -euo pipefail
@@ -46,10 +46,10 @@ if [ "${1:-}" = rotate-signing-key ]; then
 fi
 
 export TRACKING_SILO=${TRACKING_SILO:-in-process}
+dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll & pids+=($!)
 if [ "$TRACKING_SILO" != in-process ]; then
-  dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll & pids+=($!)
+  dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll & pids+=($!)
 fi
-dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll & pids+=($!)
 echo "Tracking is starting on $TRACKING_URLS (health: $TRACKING_URLS/healthz). Ctrl-C stops it."
 # If a process ends, stop the rest.
 wait -n "${pids[@]}"

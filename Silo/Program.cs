@@ -1,11 +1,23 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Tracking.Gateway;
 using Tracking.Silo;
 
-var builder = Host.CreateApplicationBuilder(args);
 if (args is ["rotate-signing-key"])
 {
-    await TrackingSilo.RotateSigningKey(builder);
+    await TrackingSilo.RotateSigningKey(Host.CreateApplicationBuilder(args));
     return;
 }
+
+if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
+{
+    // One process (./run.sh): the silo serves the Gateway's endpoints itself, and opens no port for clients.
+    var web = WebApplication.CreateBuilder(args);
+    await TrackingSilo.AddTo(web, acceptsClients: false);
+    await web.AddGateway(siloInProcess: true).Build().MapGateway().RunAsync();
+    return;
+}
+
+var builder = Host.CreateApplicationBuilder(args);
 await TrackingSilo.AddTo(builder, acceptsClients: true);
 await builder.Build().RunAsync();

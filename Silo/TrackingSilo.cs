@@ -12,6 +12,7 @@ using Tracking.Broadcasts;
 using Tracking.Delivery;
 using Tracking.Emails;
 using Tracking.Events;
+using Tracking.Gateway.Cluster;
 using Tracking.Links;
 using Tracking.Projects;
 using Tracking.Webhooks;
@@ -20,7 +21,7 @@ namespace Tracking.Silo;
 
 /// <summary>
 /// Everything a silo needs in a host: configuration, the schema, services and Orleans. The Silo program
-/// runs it alone; the Gateway runs it in its own process when TRACKING_SILO=in-process (one machine).
+/// runs it alone, or with the Gateway's endpoints in the same process when TRACKING_SILO=in-process.
 /// </summary>
 public static class TrackingSilo
 {

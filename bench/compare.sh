@@ -52,7 +52,10 @@ for name in "${names[@]}"; do
     src=.
     if [ "$rev" != . ]; then src=$work/tree-$key; git worktree add -q --detach "$src" "$rev"; fi
     echo "building $rev" >&2
-    dotnet build "$src/Gateway" -c Release -o "$work/build-$key" -v quiet -nologo >/dev/null
+    # The one process is the Silo's since session 15, the Gateway's before: build whichever hosts both.
+    host=Silo; grep -q 'Silo.csproj' "$src/Gateway/Tracking.Gateway.csproj" && host=Gateway
+    dotnet build "$src/$host" -c Release -o "$work/build-$key" -v quiet -nologo >/dev/null
+    echo "$host" >"$work/build-$key/one-process-host"
   fi
   build_of[$name]=$work/build-$key
 done
@@ -84,7 +87,7 @@ for name in "${names[@]}"; do
   # The per-address limit stays on, above the load (wrk is one address), so that its cost is measured.
   env TRACKING_TRACK_RATE_LIMIT=10000000 ${env_of[$name]} TRACKING_POSTGRES="$TRACKING_POSTGRES" TRACKING_SILO=in-process TRACKING_URLS=http://127.0.0.1:$((18092 + i)) \
     Orleans__SiloPort=$((21120 + i)) Orleans__GatewayPort=$((23010 + i)) \
-    dotnet "${build_of[$name]}/Tracking.Gateway.dll" >"$work/$name.log" 2>&1 & pids+=($!)
+    dotnet "${build_of[$name]}/Tracking.$(cat "${build_of[$name]}/one-process-host").dll" >"$work/$name.log" 2>&1 & pids+=($!)
   pid_of[$name]=$! url_of[$name]=http://127.0.0.1:$((18092 + i))
   i=$((i + 1))
 done

@@ -1,5 +1,5 @@
 # Sourced by the benchmarks: starts Tracking as ./run.sh does, on the settings the script exported.
-#   BENCH_SILO=in-process (default)  one process: the Gateway with the silo inside it
+#   BENCH_SILO=in-process (default)  one process: the Silo serving the Gateway's endpoints
 #   BENCH_SILO=separate              a Silo process and a Gateway process (the cluster's shape)
 # Appends the processes to pids (for cleanup) and sets tracking_pids and tracking_names (for CPU and memory).
 # pg runs psql, with its own arguments, on the database $TRACKING_POSTGRES names.
@@ -18,7 +18,7 @@ start_tracking() { # log-directory
     TRACKING_SILO=separate dotnet $gateway >"$1/gateway.log" 2>&1 & pids+=($!); tracking_pids+=($!)
     tracking_names=(silo gateway)
   else
-    TRACKING_SILO=in-process dotnet $gateway >"$1/gateway.log" 2>&1 & pids+=($!); tracking_pids=($!)
+    TRACKING_SILO=in-process dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$1/gateway.log" 2>&1 & pids+=($!); tracking_pids=($!)
     tracking_names=(gateway+silo)
   fi
   until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done

@@ -8,7 +8,7 @@ namespace Tracking.Tests.Infrastructure;
 
 /// <summary>
 /// A running Tracking: Silo and Gateway as real processes (as <c>TRACKING_SILO=separate ./run.sh</c> starts
-/// them), or one Gateway process with the silo inside it (<see cref="SiloInGateway"/>, as ./run.sh starts it),
+/// them), or one Silo process serving the Gateway's endpoints (<see cref="SiloInGateway"/>, as ./run.sh starts it),
 /// on a database of their own, reached over real HTTP. The silo can be killed (SIGKILL) and started again
 /// on the same database.
 /// </summary>
@@ -150,10 +150,10 @@ public class TrackingStack : IAsyncLifetime
         return client;
     }
 
-    /// <summary>What the Gateway process has logged so far.</summary>
+    /// <summary>What the Gateway's process has logged so far.</summary>
     public string GatewayLog()
     {
-        var path = Path.Combine(logDir, $"Gateway-{httpPort}-{(SiloInGateway ? ports[0].Silo.ToString() : "")}.log");
+        var path = Path.Combine(logDir, SiloInGateway ? $"Silo-{httpPort}-{ports[0].Silo}.log" : $"Gateway-{httpPort}-.log");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd();
     }
@@ -207,9 +207,10 @@ public class TrackingStack : IAsyncLifetime
         }
         if (SiloInGateway)
         {
+            // One process: the Silo serves the Gateway's endpoints.
             foreach (var (key, value) in SiloEnvironment(0)) gatewayEnv[key] = value;
             gatewayEnv["TRACKING_SILO"] = "in-process";
-            silos[0] = gateway = Start("Gateway", gatewayEnv);
+            silos[0] = gateway = Start("Silo", gatewayEnv);
         }
         else
         {

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Orleans.Connections.Security;
 
-namespace Tracking.Silo;
+namespace Tracking.Gateway.Cluster;
 
 /// <summary>
 /// Mutual TLS on the cluster's own connections (silo to silo, Gateway to silo), from

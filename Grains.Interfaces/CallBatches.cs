@@ -5,7 +5,8 @@ namespace Tracking;
 /// <summary>
 /// Coalesces concurrent requests into one call (a database statement, a grain call): while the calls
 /// allowed in flight run, newcomers queue up and go together in the next. Under load this turns a round
-/// trip per request into one per batch; when idle, a request runs at once, alone.
+/// trip per request into one per batch; when idle, a request runs at once, alone. It lives with the
+/// contracts because both sides batch: the Gateway its grain calls, the silo its statements.
 /// </summary>
 /// <param name="run">Runs one batch; answers one result per request, in the same order.</param>
 /// <param name="maxInFlight">

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
-namespace Tracking.Silo;
+namespace Tracking.Gateway.Cluster;
 
 /// <summary>
 /// How silos find each other and how the Gateway finds them, from <c>Orleans:Membership</c>: <c>localhost</c>
