@@ -67,6 +67,7 @@ public static class TrackingSilo
         builder.Services.AddSingleton<WebhookRegistry>();
         builder.Services.AddSingleton<WebhookDeliveryQueue>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
+        builder.Services.AddSingleton<WebhookAttempts>();
         builder.Services.AddSingleton<WebhookSubscriptions>();
         AddHosted<WebhookSender>(builder.Services);
         builder.Services.AddSingleton<IpAddressPolicy>();

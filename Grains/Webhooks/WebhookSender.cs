@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Tracking.Webhooks;
 
 /// <summary>
-/// Makes webhook delivery attempts. Each pass sweeps events into deliveries (the catch-up), claims due
-/// deliveries with a lease, and runs each attempt as its own task: an endpoint that stalls holds only its
+/// Schedules webhook delivery attempts (each made by <see cref="WebhookAttempts"/>). Each pass sweeps events
+/// into deliveries (the catch-up), claims due deliveries with a lease, and runs each attempt as its own task: an endpoint that stalls holds only its
 /// own few slots and its lease, never the others'. Deliveries live in PostgreSQL, so a silo that dies
 /// leaves its leases to expire and another pass (here or on another silo) retries them. A claim takes up
 /// to <see cref="ClaimAhead"/> times an endpoint's concurrency, queued here behind its slots, so that the
@@ -19,7 +18,7 @@ namespace Tracking.Webhooks;
 /// <see cref="Dispatch"/>, whose statement makes the deliveries already leased to this silo. Claims are
 /// left to retries, to what the sweep makes, and to what did not fit here.
 /// </summary>
-public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry registry, WebhookUrlPolicy policy, IOptions<WebhookOptions> options,
+public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry registry, WebhookAttempts attempts, IOptions<WebhookOptions> options,
     TimeProvider clock, ILogger<WebhookSender> log) : BackgroundService
 {
     static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1), Settle = TimeSpan.FromSeconds(10), IdlePoll = TimeSpan.FromMilliseconds(250),
@@ -36,17 +35,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
     readonly ConcurrentDictionary<Guid, StrongBox<int>> endpointHeld = new(), projectHeld = new();
     readonly SemaphoreSlim attemptSlots = new(options.Value.MaxConcurrency);
     readonly WebhookOptions settings = options.Value;
-    readonly TimeSpan[] schedule = options.Value.RetrySchedule;
     readonly SemaphoreSlim wake = new(0, 1);
-    readonly HttpClient http = new(new SocketsHttpHandler
-    {
-        ConnectCallback = policy.Connect,
-        // A proxy from the environment would make the connection, and the policy would check the proxy.
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    }) { Timeout = Timeout.InfiniteTimeSpan };
     readonly EventSequenceMarks sequence = new();
     // Deliveries held here in all, and those of them this silo claimed (rather than made from a notice): the
     // two have budgets of their own, so fresh events cannot crowd out claims of retries, nor the reverse.
@@ -204,7 +193,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
             if (status is >= 200 and < 300) await queue.Delivered(delivery, status.Value);
             else if (status == (int)HttpStatusCode.Gone)
                 await queue.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
-            else await queue.AttemptFailed(delivery, status, error, NextAttempt(delivery.Attempts, retryAfter), null, DisableAfter);
+            else await queue.AttemptFailed(delivery, status, error, attempts.NextAttempt(delivery.Attempts, retryAfter), null, DisableAfter);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
@@ -233,7 +222,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
             for (; taken < slots.Length; taken++) await slots[taken].WaitAsync(stopping);
             // The margin covers the database's and this clock's view of when the lease was taken.
             if (clock.GetUtcNow() + AttemptTimeout + LeaseMargin > leaseEnds) return null;
-            return await Post(delivery, stopping);
+            return await attempts.Post(delivery, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -245,60 +234,4 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
         }
     }
 
-    async Task<(int? Status, string Error, TimeSpan? RetryAfter)> Post(ClaimedDelivery delivery, CancellationToken stopping)
-    {
-        var id = WebhookSignature.EventId(delivery.EventId);
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
-        {
-            Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString());
-        request.Headers.Add("webhook-signature", WebhookSignature.Header(delivery.Keys, id, timestamp, delivery.Payload));
-        request.Headers.UserAgent.ParseAdd("Tracking-Webhooks/1.0");
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        timeout.CancelAfter(AttemptTimeout);
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var status = (int)response.StatusCode;
-            TimeSpan? retryAfter = status is 429 or 503 ? response.Headers.RetryAfter switch
-            {
-                { Delta: { } delta } => delta,
-                { Date: { } date } => date - clock.GetUtcNow(),
-                _ => null,
-            } : null;
-            return (status, $"The endpoint answered {status}.", retryAfter);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            return (null, $"No answer within {settings.TimeoutSeconds} s.", null);
-        }
-        catch (HttpRequestException ex)
-        {
-            // What a tenant sees is the same for every connection failure: a refused port and an open one that
-            // speaks no HTTP must not tell a stranger apart which ports of a host are open. The log has it all.
-            log.LogInformation(ex, "Webhook delivery {DeliveryId} found no HTTP answer", delivery.Id);
-            return (null, ex.InnerException is WebhookBlockedException blocked ? blocked.Message : UnreachableError, null);
-        }
-    }
-
-    public const string UnreachableError = "The endpoint could not be reached.";
-
-    /// <summary>The schedule's delay after this attempt (±10% jitter), or Retry-After when the endpoint asked; null when none are left.</summary>
-    DateTimeOffset? NextAttempt(int attempts, TimeSpan? retryAfter)
-    {
-        if (attempts > schedule.Length) return null;
-        var delay = schedule[attempts - 1] * (0.9 + Random.Shared.NextDouble() * 0.2);
-        if (retryAfter is { } asked && asked > TimeSpan.Zero) delay = asked < TimeSpan.FromDays(1) ? asked : TimeSpan.FromDays(1);
-        return clock.GetUtcNow() + delay;
-    }
-
-    public override void Dispose()
-    {
-        http.Dispose();
-        base.Dispose();
-    }
 }

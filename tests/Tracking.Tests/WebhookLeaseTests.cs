@@ -45,7 +45,8 @@ public class WebhookLeaseTests(TrackingStack stack)
         }
         var clock = new MovableClock();
         var options = Options.Create(new WebhookOptions { AllowHttp = true, AllowedHosts = $"127.0.0.1:{stack.Receiver.Port}", PerEndpointConcurrency = 1 });
-        using var sender = new WebhookSender(new WebhookDeliveryQueue(stack.Db, TrackingStack.Box), new WebhookRegistry(stack.Db, TrackingStack.Box), new WebhookUrlPolicy(options), options, clock,
+        using var sender = new WebhookSender(new WebhookDeliveryQueue(stack.Db, TrackingStack.Box), new WebhookRegistry(stack.Db, TrackingStack.Box),
+            new WebhookAttempts(new WebhookUrlPolicy(options), options, clock, NullLogger<WebhookAttempts>.Instance), options, clock,
             NullLogger<WebhookSender>.Instance);
         foreach (var id in events) await sender.Dispatch(id);
         Assert.Equal(3, await stack.Scalar("SELECT count(*) FROM webhook_deliveries WHERE event_id = ANY($1) AND status = 'sending'", events.ToArray()));

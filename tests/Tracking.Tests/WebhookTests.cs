@@ -326,7 +326,7 @@ public class WebhookTests(TrackingStack stack)
             }
             return errors.All(e => e is not null);
         }, "both endpoints failed an attempt");
-        Assert.All(errors, e => Assert.Equal(WebhookSender.UnreachableError, e));
+        Assert.All(errors, e => Assert.Equal(WebhookAttempts.UnreachableError, e));
     }
 
     [Fact]
