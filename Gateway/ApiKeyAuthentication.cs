@@ -1,3 +1,4 @@
+using Tracking.Contracts;
 namespace Tracking.Gateway;
 
 /// <summary>The project the request's API key belongs to.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
+using Tracking.Contracts;
 
 namespace Tracking.Gateway;
 

@@ -1,5 +1,5 @@
-using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
+using Tracking.Contracts;
 
 namespace Tracking.Gateway;
 

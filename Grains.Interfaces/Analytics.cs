@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary><c>GET /v1/events</c>: newest first; <see cref="Cursor"/> (from a previous page) or <see cref="Offset"/>.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EventQuery")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>
 /// What an API key looks like: <c>tk_</c> and URL-safe base64 characters. Anything else is refused where it

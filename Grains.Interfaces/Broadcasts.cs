@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>The body of <c>POST /v1/broadcasts</c>: one content for many recipients.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.BroadcastDraft")]

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>
 /// Coalesces concurrent requests into one call (a database statement, a grain call): while the calls

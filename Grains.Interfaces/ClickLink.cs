@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>
 /// The layout of a click tracking id: base64url of email id (16 bytes), link index (2 bytes, big-endian)

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>
 /// A grain call failed because the database could not be reached for a moment (restarting, failing over).

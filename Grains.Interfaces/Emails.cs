@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>The body of <c>POST /v1/emails</c>, as the client sent it (validated by the email grain).</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EmailDraft")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>What an email grain publishes on the event stream once an event is committed.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EventNotice")]

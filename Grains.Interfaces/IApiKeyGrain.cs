@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>Maps an API key to its project. A stateless worker: one per silo core, with a small cache.</summary>
 [Alias("Tracking.IApiKeyGrain")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>One per broadcast: creates its recipients' emails at once and reports their progress.</summary>
 [Alias("Tracking.IBroadcastGrain")]

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace Tracking;
+namespace Tracking.Contracts;
 
 [Alias("Tracking.IEmailGrain")]
 public interface IEmailGrain : IGrainWithGuidKey

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>
 /// The hot path: records opens and clicks. A stateless worker near the caller; it does not wake the email's

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>A project's view across its emails.</summary>
 [Alias("Tracking.IProjectGrain")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>A project's figures, kept as events happen (keyed by project id).</summary>
 [Alias("Tracking.IProjectMetricsGrain")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>Consumes a project's event stream and turns events into webhook deliveries (keyed by project id).</summary>
 [Alias("Tracking.IWebhookDispatcherGrain")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>A project's webhook endpoints (keyed by project id).</summary>
 [Alias("Tracking.IWebhooksGrain")]

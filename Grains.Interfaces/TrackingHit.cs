@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>Who fetched the pixel. The time is the grain's, not the caller's.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.OpenContext")]

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Contracts;
 
 /// <summary>The body of <c>POST /v1/webhooks</c> and <c>PATCH /v1/webhooks/{id}</c> (absent fields stay as they are).</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.WebhookDraft")]

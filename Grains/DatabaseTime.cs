@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Grains;
 
 public static class DatabaseTime
 {

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Grains;
 
 /// <summary>A map of at most a fixed number of entries; adding past it drops the one used least recently.</summary>
 public sealed class LruCache<TKey, TValue>(int capacity) where TKey : notnull

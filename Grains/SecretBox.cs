@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Tracking;
+namespace Tracking.Grains;
 
 /// <summary>
 /// Seals the secrets the database keeps (webhook signing secrets, click-signing keys) with AES-256-GCM under

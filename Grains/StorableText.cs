@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tracking;
+namespace Tracking.Grains;
 
 /// <summary>
 /// Text PostgreSQL can store: it takes no NUL, and Npgsql's strict UTF-8 encoder refuses a lone surrogate.

@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Grains;
 
 /// <summary>Settings of the silo's tracking domain, bound from the "Tracking" section.</summary>
 public sealed class TrackingOptions

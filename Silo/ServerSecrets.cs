@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Tracking.Links;
+using Tracking.Grains.Links;
+using Tracking.Grains;
 
 namespace Tracking.Silo;
 

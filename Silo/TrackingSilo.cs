@@ -5,17 +5,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Storage;
-using Tracking;
-using Tracking.Analytics;
-using Tracking.Broadcasts;
-using Tracking.Delivery;
-using Tracking.Emails;
-using Tracking.Events;
+using Tracking.Grains.Analytics;
+using Tracking.Grains.Broadcasts;
+using Tracking.Grains.Delivery;
+using Tracking.Grains.Emails;
+using Tracking.Grains.Events;
 using Tracking.Gateway.Cluster;
-using Tracking.Links;
-using Tracking.Projects;
-using Tracking.Webhooks;
+using Tracking.Grains.Links;
+using Tracking.Grains.Projects;
+using Tracking.Grains.Webhooks;
+using Tracking.Contracts;
+using Tracking.Grains;
 
 namespace Tracking.Silo;
 
@@ -76,6 +76,7 @@ public static class TrackingSilo
         AddHosted<EventLog>(builder.Services);
         builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<EventLog>());
 
+        RenamedStateTypes.Register(builder.Services);
         builder.UseOrleans(silo =>
         {
             var orleans = config.GetSection("Orleans");

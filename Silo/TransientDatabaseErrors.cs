@@ -1,4 +1,5 @@
 using Npgsql;
+using Tracking.Contracts;
 
 namespace Tracking.Silo;
 

@@ -1,6 +1,4 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Configuration;
 using Orleans.Connections.Security;
 
 namespace Tracking.Gateway.Cluster;

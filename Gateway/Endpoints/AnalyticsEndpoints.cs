@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tracking.Contracts;
 
 namespace Tracking.Gateway.Endpoints;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Tracking.Contracts;
 
 namespace Tracking.Gateway.Endpoints;
 

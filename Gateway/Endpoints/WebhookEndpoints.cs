@@ -1,3 +1,4 @@
+using Tracking.Contracts;
 namespace Tracking.Gateway.Endpoints;
 
 public static class WebhookEndpoints

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Npgsql;
-using Tracking.Webhooks;
+using Tracking.Grains.Webhooks;
+using Tracking.Contracts;
 
-namespace Tracking.Analytics;
+namespace Tracking.Grains.Analytics;
 
 /// <summary>An event as the metrics fold it in, with what the fold needs to know about its email.</summary>
 public sealed record MetricEvent(

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Npgsql;
+using Tracking.Contracts;
 
-namespace Tracking.Analytics;
+namespace Tracking.Grains.Analytics;
 
 /// <summary>Counts of one hour of one scope.</summary>
 public sealed class HourCounts

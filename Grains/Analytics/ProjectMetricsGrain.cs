@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
-using Tracking.Events;
+using Tracking.Grains.Events;
+using Tracking.Contracts;
 
-namespace Tracking.Analytics;
+namespace Tracking.Grains.Analytics;
 
 /// <summary>
 /// A project's figures, bucketed by hour for the whole project, each tag and each broadcast. It reads the

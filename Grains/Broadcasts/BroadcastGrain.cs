@@ -1,7 +1,8 @@
-using Tracking.Delivery;
-using Tracking.Emails;
+using Tracking.Grains.Delivery;
+using Tracking.Grains.Emails;
+using Tracking.Contracts;
 
-namespace Tracking.Broadcasts;
+namespace Tracking.Grains.Broadcasts;
 
 /// <summary>
 /// One content to many recipients. The content is tracked once into a template and stored once; each

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Tracking.Emails;
+using Tracking.Grains.Emails;
+using Tracking.Contracts;
 
-namespace Tracking.Broadcasts;
+namespace Tracking.Grains.Broadcasts;
 
 /// <summary>A broadcast as <c>broadcasts</c> keeps it: its content once, as a template its recipients' copies are rendered from.</summary>
 public sealed record BroadcastRecord(

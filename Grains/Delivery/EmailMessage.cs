@@ -1,7 +1,7 @@
 using MimeKit;
-using Tracking.Emails;
+using Tracking.Grains.Emails;
 
-namespace Tracking.Delivery;
+namespace Tracking.Grains.Delivery;
 
 /// <summary>Builds the MIME message of an accepted email.</summary>
 public static class EmailMessage

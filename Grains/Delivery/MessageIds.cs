@@ -1,6 +1,6 @@
 using System.Net.Mail;
 
-namespace Tracking.Delivery;
+namespace Tracking.Grains.Delivery;
 
 /// <summary>An email's Message-ID, fixed at acceptance so every delivery attempt carries the same one.</summary>
 public static class MessageIds

@@ -6,9 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Tracking.Emails;
+using Tracking.Grains.Emails;
 
-namespace Tracking.Delivery;
+namespace Tracking.Grains.Delivery;
 
 /// <summary>
 /// Drains the outbox (<c>emails</c> rows due for delivery) through the SMTP relay. An email is claimed

@@ -1,4 +1,4 @@
-namespace Tracking.Delivery;
+namespace Tracking.Grains.Delivery;
 
 public enum SmtpSecurity { Auto, None, StartTls, Tls }
 

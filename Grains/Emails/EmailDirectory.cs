@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// The tracking columns of recently seen emails, kept so that the event log's insert need not look each

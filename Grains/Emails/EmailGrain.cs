@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans.Storage;
-using Tracking.Delivery;
-using Tracking.Events;
+using Tracking.Grains.Delivery;
+using Tracking.Grains.Events;
+using Tracking.Contracts;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// One per email. The email itself is a row of <c>emails</c>, loaded on activation. Opens and clicks are

@@ -1,7 +1,7 @@
 using System.Net;
-using Tracking.Links;
+using Tracking.Grains.Links;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// Adds the open pixel and rewrites links in one pass over the text, without building a DOM. It follows

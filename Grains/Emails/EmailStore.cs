@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Tracking.Links;
-using Tracking.Projects;
+using Tracking.Grains.Links;
+using Tracking.Grains.Projects;
+using Tracking.Contracts;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// An accepted email as the <c>emails</c> table keeps it. A broadcast recipient's row has no content of its

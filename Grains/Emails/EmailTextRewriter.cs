@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Tracking.Links;
+using Tracking.Grains.Links;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// Rewrites http(s) URLs in a plain-text part. Punctuation that ends a sentence, and a closing bracket or

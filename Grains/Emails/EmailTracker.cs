@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
-using Tracking.Links;
+using Tracking.Grains.Links;
+using Tracking.Contracts;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>Tracked html and text, and the destinations the click links point at (a link's index is its place here).</summary>
 public sealed record TrackedContent(string? Html, string? Text, List<string> Links);

@@ -1,8 +1,9 @@
 using System.Net.Mail;
 using System.Text;
 using System.Text.RegularExpressions;
+using Tracking.Contracts;
 
-namespace Tracking.Emails;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// Checks a draft; errors are keyed by the JSON field a client would fix. Every limit here bounds what one

@@ -1,4 +1,4 @@
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 public static class EventTypes
 {

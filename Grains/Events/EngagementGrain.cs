@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Streams;
-using Tracking.Emails;
-using Tracking.Links;
-using Tracking.Webhooks;
+using Tracking.Grains.Emails;
+using Tracking.Grains.Links;
+using Tracking.Grains.Webhooks;
+using Tracking.Contracts;
 
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 /// <summary>
 /// Records opens and clicks: checks each click's signature, then commits the events of one call together

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 /// <summary>
 /// Time-ordered (version 7) event ids, made in bulk. <see cref="Guid.CreateVersion7()"/> asks the kernel for

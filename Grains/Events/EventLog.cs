@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
-using Tracking.Emails;
+using Tracking.Grains.Emails;
+using Tracking.Contracts;
 
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 /// <summary>The durable record of opens and clicks: the <c>email_events</c> table.</summary>
 public interface IEventLog

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 /// <summary>
 /// The event log's own connection to PostgreSQL: one, pipelined (Npgsql multiplexing with a pool of one).

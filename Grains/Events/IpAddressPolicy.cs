@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 /// <summary>How much of a recipient's IP address is kept: a network prefix by default, all of it by choice.</summary>
 public sealed class IpAddressPolicy(IOptions<TrackingOptions> options)

@@ -1,4 +1,4 @@
-namespace Tracking.Events;
+namespace Tracking.Grains.Events;
 
 /// <summary>
 /// Reading the event log forward by sequence number while several writers commit (each silo's event log,

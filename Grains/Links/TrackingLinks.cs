@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Links;
+namespace Tracking.Grains.Links;
 
 /// <summary>The public URLs of the pixel and of click links.</summary>
 public sealed class TrackingLinks(IOptions<TrackingOptions> options, TrackingSignature signature)

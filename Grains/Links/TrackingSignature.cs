@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Tracking.Contracts;
 
-namespace Tracking.Links;
+namespace Tracking.Grains.Links;
 
 /// <summary>
 /// Signs and checks click links with the server's secret keys (HMAC-SHA256, truncated to 128 bits). The

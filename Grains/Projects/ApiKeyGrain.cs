@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
+using Tracking.Contracts;
 
-namespace Tracking.Projects;
+namespace Tracking.Grains.Projects;
 
 /// <summary>
 /// Resolves API keys near the caller. Found keys are cached for a minute, unknown ones for a few seconds,

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
-namespace Tracking.Projects;
+namespace Tracking.Grains.Projects;
 
 /// <summary>
 /// The opaque <c>next_cursor</c> of a page: where the next one starts, stable while new rows arrive. Events

@@ -1,8 +1,9 @@
 using Orleans.Concurrency;
-using Tracking.Analytics;
-using Tracking.Emails;
+using Tracking.Grains.Analytics;
+using Tracking.Grains.Emails;
+using Tracking.Contracts;
 
-namespace Tracking.Projects;
+namespace Tracking.Grains.Projects;
 
 /// <summary>A project's reads across its emails and events. Reentrant: the reads are independent.</summary>
 [Reentrant]

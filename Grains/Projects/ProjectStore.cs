@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using Tracking.Contracts;
 
-namespace Tracking.Projects;
+namespace Tracking.Grains.Projects;
 
 /// <summary>A project and the one API key made for it; the key is shown once and stored only as a hash.</summary>
 public sealed record NewProject(Guid ProjectId, string ApiKey);

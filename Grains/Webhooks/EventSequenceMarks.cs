@@ -1,4 +1,4 @@
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>
 /// The newest event sequence number as the sweep saw it at each pass, and when. Every event numbered up to a

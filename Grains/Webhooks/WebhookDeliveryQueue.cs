@@ -1,6 +1,7 @@
 using Npgsql;
+using Tracking.Contracts;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>A delivery claimed for an attempt, with what is needed to make it.</summary>
 public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid ProjectId, Guid EventId, string Payload, string Url, int Attempts, byte[][] Keys);

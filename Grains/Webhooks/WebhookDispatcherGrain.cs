@@ -1,7 +1,7 @@
 using Orleans.Streams;
-using Orleans.Runtime;
+using Tracking.Contracts;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>
 /// Consumes a project's event stream and turns each event into deliveries at once. The stream is only

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>Webhook delivery settings, bound from the "Webhooks" section.</summary>
 public sealed class WebhookOptions

@@ -1,6 +1,7 @@
 using Npgsql;
+using Tracking.Contracts;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>
 /// A project's webhook endpoints (<c>webhooks</c>) as the API has them: made, changed, rotated and deleted,

@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracking.Contracts;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>
 /// Schedules webhook delivery attempts (each made by <see cref="WebhookAttempts"/>). Each pass sweeps events

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>Standard Webhooks signing: <c>v1,</c> + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}".</summary>
 public static class WebhookSignature

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>
 /// Which projects have enabled webhooks for which event types, refreshed every few seconds (and at once

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>
 /// Keeps webhooks away from internal networks (SSRF). A URL must be https (or http when allowed), and its

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Tracking.Contracts;
 
-namespace Tracking.Webhooks;
+namespace Tracking.Grains.Webhooks;
 
 /// <summary>A project's webhook endpoints. Reentrant: each call is its own statement.</summary>
 [Reentrant]

@@ -3,9 +3,16 @@
 // pixel-paths.txt and click-paths.txt, one request path per email, with click ids signed by the silo's key.
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Tracking;
-using Tracking.Emails;
-using Tracking.Links;
+using Tracking.Grains.Emails;
+using Tracking.Grains.Links;
+using Tracking.Contracts;
+using Tracking.Grains;
+using Tracking.Grains.Analytics;
+using Tracking.Grains.Broadcasts;
+using Tracking.Grains.Delivery;
+using Tracking.Grains.Events;
+using Tracking.Grains.Projects;
+using Tracking.Grains.Webhooks;
 
 var (connectionString, count, outDir) = (args[0], int.Parse(args[1]), args[2]);
 await using var db = NpgsqlDataSource.Create(connectionString);

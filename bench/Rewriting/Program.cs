@@ -5,9 +5,16 @@ using AngleSharp.Html.Parser;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using Microsoft.Extensions.Options;
-using Tracking;
-using Tracking.Emails;
-using Tracking.Links;
+using Tracking.Grains.Emails;
+using Tracking.Grains.Links;
+using Tracking.Contracts;
+using Tracking.Grains;
+using Tracking.Grains.Analytics;
+using Tracking.Grains.Broadcasts;
+using Tracking.Grains.Delivery;
+using Tracking.Grains.Events;
+using Tracking.Grains.Projects;
+using Tracking.Grains.Webhooks;
 
 BenchmarkRunner.Run<NewsletterTracking>(args: args);
 

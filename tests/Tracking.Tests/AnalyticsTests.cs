@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;

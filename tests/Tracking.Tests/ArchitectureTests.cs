@@ -24,7 +24,18 @@ public class ArchitectureTests
         ["Tracking.Gateway"] = "Gateway/Tracking.Gateway.csproj",
     };
 
+    /// <summary>Each assembly's own root namespace, so that a crossing shows up in a <c>using</c>.</summary>
+    static readonly Dictionary<string, string> RootNamespaces = new()
+    {
+        ["Tracking.Grains.Interfaces"] = "Tracking.Contracts",
+        ["Tracking.Grains"] = "Tracking.Grains",
+        ["Tracking.Gateway"] = "Tracking.Gateway",
+        ["Tracking.Silo"] = "Tracking.Silo",
+    };
+
     public static TheoryData<string> Constrained => new(Allowed.Keys);
+
+    public static TheoryData<string> Assemblies => new(RootNamespaces.Keys);
 
     [Theory]
     [MemberData(nameof(Constrained))]
@@ -43,5 +54,19 @@ public class ArchitectureTests
     {
         var ours = Assembly.Load(project).GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Tracking.")).ToList();
         Assert.All(ours, r => Assert.Contains(r, Allowed[project]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void An_assembly_declares_types_only_under_its_own_root_namespace(string assembly)
+    {
+        var root = RootNamespaces[assembly];
+        // Types the compiler and Orleans' code generator add live in their own namespaces.
+        var declared = Assembly.Load(assembly).GetTypes()
+            .Where(t => t.Namespace is { } ns && ns.StartsWith("Tracking") && !ns.StartsWith("OrleansCodeGen"))
+            .Select(t => t.FullName!)
+            .ToList();
+        Assert.NotEmpty(declared);
+        Assert.All(declared, name => Assert.True(name.StartsWith(root + "."), $"{name} is outside {root}"));
     }
 }

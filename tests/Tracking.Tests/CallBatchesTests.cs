@@ -1,4 +1,5 @@
 using Tracking.Tests.Infrastructure;
+using Tracking.Contracts;
 
 namespace Tracking.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Tracking.Tests.Infrastructure;
+using Tracking.Contracts;
 
 namespace Tracking.Tests;
 

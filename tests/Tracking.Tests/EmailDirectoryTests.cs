@@ -1,6 +1,8 @@
 using System.Net;
-using Tracking.Emails;
+using Tracking.Grains.Emails;
 using Tracking.Tests.Infrastructure;
+using Tracking.Contracts;
+using Tracking.Grains;
 
 namespace Tracking.Tests;
 
@@ -60,13 +62,13 @@ public class EmailDirectoryTrackingTests(TrackingStack stack)
     {
         // Written straight to the table, as another silo would: this silo learns them on their first hit.
         var signature = await stack.Signature();
-        var projectId = (await new Tracking.Projects.ProjectStore(stack.Db).Create("directory")).ProjectId;
+        var projectId = (await new Tracking.Grains.Projects.ProjectStore(stack.Db).Create("directory")).ProjectId;
         var now = DateTimeOffset.UtcNow;
         EmailRecord Record(Guid id, TrackedFlags flags, List<string> links) => new(id, projectId, null, now, "news@acme.example",
             ["r@example.com"], [], [], [], "Hi", "<p>hi</p>", null, [], [], [], flags, links, $"{id:N}@acme.example", EmailStatuses.Stored);
         var tracked = Guid.NewGuid();
         var untracked = Guid.NewGuid();
-        var links = new Tracking.Links.TrackingLinks(Microsoft.Extensions.Options.Options.Create(new TrackingOptions()), signature);
+        var links = new Tracking.Grains.Links.TrackingLinks(Microsoft.Extensions.Options.Options.Create(new TrackingOptions()), signature);
         await new EmailStore(stack.Db, links).Insert(
             Record(tracked, new(true, true), ["https://shop.example/a"]), Record(untracked, new(false, false), []));
 

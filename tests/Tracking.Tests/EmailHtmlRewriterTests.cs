@@ -1,7 +1,7 @@
-using Tracking.Emails;
-using Tracking.Links;
+using Tracking.Grains.Emails;
 using Tracking.Tests.Infrastructure;
 using static Tracking.Tests.Infrastructure.TestTracker;
+using Tracking.Contracts;
 
 namespace Tracking.Tests;
 

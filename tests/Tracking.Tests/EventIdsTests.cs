@@ -1,4 +1,4 @@
-using Tracking.Events;
+using Tracking.Grains.Events;
 
 namespace Tracking.Tests;
 

@@ -62,15 +62,15 @@ public class EventLogIsolationTests(TrackingStack stack)
     {
         using var client = stack.ClientFor(await stack.CreateProject());
         var emailId = Guid.Parse(await client.SendTracked("<p>x</p>"));
-        await using var connection = new Tracking.Events.EventLogConnection(stack.ConnectionString,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Events.EventLogConnection>.Instance);
-        var log = new Tracking.Events.EventLog(stack.Db, connection, new Tracking.Emails.EmailDirectory(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Events.EventLog>.Instance);
+        await using var connection = new Tracking.Grains.Events.EventLogConnection(stack.ConnectionString,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.EventLogConnection>.Instance);
+        var log = new Tracking.Grains.Events.EventLog(stack.Db, connection, new Tracking.Grains.Emails.EmailDirectory(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.EventLog>.Instance);
 
         // A NUL is refused by PostgreSQL, a lone surrogate by Npgsql's encoder before anything is sent.
         string[] poisons = ["Mozilla \0 NUL", "Mozilla \ud83d lone", new string('a', 1023) + "\ud83d"];
         var now = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(0, 90).Select(i => new Tracking.Events.Engagement(Guid.CreateVersion7(), emailId, "opened", now,
+        var events = Enumerable.Range(0, 90).Select(i => new Tracking.Grains.Events.Engagement(Guid.CreateVersion7(), emailId, "opened", now,
             "127.0.0.0", i % 3 == 0 ? poisons[i / 3 % 3] : $"Clean/{i}", null, null, null)).ToList();
 
         // Appended together, as concurrent grain calls are: they share inserts.

@@ -3,10 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using CsCheck;
-using Tracking.Emails;
-using Tracking.Links;
-using Tracking.Tests.Infrastructure;
+using Tracking.Grains.Emails;
 using static Tracking.Tests.Infrastructure.TestTracker;
+using Tracking.Contracts;
 
 namespace Tracking.Tests;
 

@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using Npgsql;
 using Tracking.Silo;
 using Tracking.Tests.Infrastructure;
-using Tracking.Webhooks;
+using Tracking.Grains.Webhooks;
+using Tracking.Grains;
 
 namespace Tracking.Tests;
 
@@ -101,7 +102,7 @@ public class LegacySecretsTests
         await SchemaMigrations.Apply(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var signingKey = Enumerable.Range(0, 32).Select(i => (byte)(255 - i)).ToArray();
         var webhookSecret = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
-        var project = (await new Tracking.Projects.ProjectStore(db).Create("legacy")).ProjectId;
+        var project = (await new Tracking.Grains.Projects.ProjectStore(db).Create("legacy")).ProjectId;
         var webhook = Guid.NewGuid();
         await using (var batch = db.CreateBatch())
         {

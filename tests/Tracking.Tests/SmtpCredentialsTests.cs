@@ -1,4 +1,4 @@
-using Tracking.Delivery;
+using Tracking.Grains.Delivery;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;

@@ -1,4 +1,4 @@
-using Tracking;
+using Tracking.Grains;
 
 namespace Tracking.Tests;
 

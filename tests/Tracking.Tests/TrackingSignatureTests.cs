@@ -1,5 +1,6 @@
 using System.Buffers.Text;
-using Tracking.Links;
+using Tracking.Grains.Links;
+using Tracking.Contracts;
 
 namespace Tracking.Tests;
 

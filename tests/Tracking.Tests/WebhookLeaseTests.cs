@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tracking.Tests.Infrastructure;
-using Tracking.Webhooks;
+using Tracking.Grains.Webhooks;
 
 namespace Tracking.Tests;
 

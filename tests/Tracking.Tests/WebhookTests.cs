@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Tracking.Tests.Infrastructure;
-using Tracking.Webhooks;
+using Tracking.Grains.Webhooks;
 
 namespace Tracking.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
-using Tracking.Emails;
-using Tracking.Links;
+using Tracking.Grains.Emails;
+using Tracking.Grains.Links;
+using Tracking.Grains;
 
 namespace Tracking.Tests.Infrastructure;
 

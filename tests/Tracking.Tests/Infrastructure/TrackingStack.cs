@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using Npgsql;
-using Tracking.Links;
-using Tracking.Projects;
+using Tracking.Grains.Links;
+using Tracking.Grains.Projects;
+using Tracking.Grains;
 
 namespace Tracking.Tests.Infrastructure;
 

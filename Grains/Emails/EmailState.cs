@@ -1,4 +1,4 @@
-namespace Tracking;
+namespace Tracking.Grains.Emails;
 
 /// <summary>
 /// The email grain's persisted aggregates (the email itself is a row of <c>emails</c>). They are a
