@@ -55,6 +55,7 @@ public static class TrackingSilo
         if (configuredKeys is null)
             builder.Services.AddHostedService(sp => new SigningKeyRefresh(secrets, signature, signingKeys.Length,
                 TimeSpan.FromSeconds(config.GetValue("Tracking:SigningKeyRefreshSeconds", 60.0)), sp.GetRequiredService<ILogger<SigningKeyRefresh>>()));
+        builder.Services.AddSingleton(sp => TrackingUrls.At(sp.GetRequiredService<IOptions<TrackingOptions>>().Value.PublicBaseUrl));
         builder.Services.AddSingleton<TrackingLinks>();
         builder.Services.AddSingleton<EmailTracker>();
         builder.Services.AddSingleton<EmailStore>();

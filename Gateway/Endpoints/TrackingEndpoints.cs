@@ -21,9 +21,9 @@ public static class TrackingEndpoints
 
     public static RouteGroupBuilder MapTracking(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/track");
-        group.MapMethods("/open/{**emailId}", [HttpMethods.Get, HttpMethods.Head], ServePixel).ExcludeFromDescription();
-        group.MapGet("/click/{**trackingId}", FollowClick).ExcludeFromDescription();
+        var group = app.MapGroup("");
+        group.MapMethods(TrackingUrls.OpenRoute + "/{**emailId}", [HttpMethods.Get, HttpMethods.Head], ServePixel).ExcludeFromDescription();
+        group.MapGet(TrackingUrls.ClickRoute + "/{**trackingId}", FollowClick).ExcludeFromDescription();
         return group;
     }
 

@@ -1,20 +1,17 @@
-using Microsoft.Extensions.Options;
+using Tracking.Contracts;
 
 namespace Tracking.Grains.Links;
 
-/// <summary>The public URLs of the pixel and of click links.</summary>
-public sealed class TrackingLinks(IOptions<TrackingOptions> options, TrackingSignature signature)
+/// <summary>The public URLs of an email's pixel and of its click links, in the shapes it is given.</summary>
+public sealed class TrackingLinks(TrackingUrls urls, TrackingSignature signature)
 {
-    readonly string baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+    public string PixelUrl(Guid emailId) => $"{urls.Open}{emailId:D}";
 
-    public string PixelUrl(Guid emailId) => $"{baseUrl}/v1/track/open/{emailId:D}";
-
-    public string ClickUrl(Guid emailId, int linkIndex) =>
-        $"{baseUrl}/v1/track/click/{signature.ClickTrackingId(emailId, linkIndex)}";
+    public string ClickUrl(Guid emailId, int linkIndex) => $"{urls.Click}{signature.ClickTrackingId(emailId, linkIndex)}";
 
     /// <summary>Broadcast form: the destination travels in the query, covered by <c>sig</c>.</summary>
     public string BroadcastClickUrl(Guid emailId, string url, string tid) =>
-        $"{baseUrl}/v1/track/click/{emailId:D}?url={Uri.EscapeDataString(url)}&tid={Uri.EscapeDataString(tid)}" +
+        $"{urls.Click}{emailId:D}?url={Uri.EscapeDataString(url)}&tid={Uri.EscapeDataString(tid)}" +
         $"&sig={signature.BroadcastSignature(emailId, url, tid)}";
 
     /// <summary>

@@ -1,13 +1,3 @@
-using Tracking.Contracts;
-using Tracking.Grains;
-using Tracking.Grains.Analytics;
-using Tracking.Grains.Broadcasts;
-using Tracking.Grains.Delivery;
-using Tracking.Grains.Emails;
-using Tracking.Grains.Events;
-using Tracking.Grains.Links;
-using Tracking.Grains.Projects;
-using Tracking.Grains.Webhooks;
 // The same 43-byte GIF and headers as the real pixel, with no routing to grains and no database.
 byte[] gif = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -1,18 +1,11 @@
 // Usage: LoadGen <connection string> <emails> <out dir>
 // Writes <emails> tracked emails of the "default" project (one transaction) and the files
 // pixel-paths.txt and click-paths.txt, one request path per email, with click ids signed by the silo's key.
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Tracking.Grains.Emails;
 using Tracking.Grains.Links;
 using Tracking.Contracts;
 using Tracking.Grains;
-using Tracking.Grains.Analytics;
-using Tracking.Grains.Broadcasts;
-using Tracking.Grains.Delivery;
-using Tracking.Grains.Events;
-using Tracking.Grains.Projects;
-using Tracking.Grains.Webhooks;
 
 var (connectionString, count, outDir) = (args[0], int.Parse(args[1]), args[2]);
 await using var db = NpgsqlDataSource.Create(connectionString);
@@ -27,7 +20,7 @@ await keyRow.DisposeAsync();
 await using var projectQuery = db.CreateCommand("SELECT id FROM projects WHERE name = 'default'");
 var projectId = (Guid)(await projectQuery.ExecuteScalarAsync())!;
 
-var links = new TrackingLinks(Options.Create(new TrackingOptions { PublicBaseUrl = "http://127.0.0.1" }), signature);
+var links = new TrackingLinks(TrackingUrls.At("http://127.0.0.1"), signature);
 var tracker = new EmailTracker(links);
 var flags = new TrackedFlags(true, true);
 var now = TimeProvider.System.GetDatabaseNow();

@@ -4,17 +4,9 @@ using System.Text;
 using AngleSharp.Html.Parser;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using Microsoft.Extensions.Options;
 using Tracking.Grains.Emails;
 using Tracking.Grains.Links;
 using Tracking.Contracts;
-using Tracking.Grains;
-using Tracking.Grains.Analytics;
-using Tracking.Grains.Broadcasts;
-using Tracking.Grains.Delivery;
-using Tracking.Grains.Events;
-using Tracking.Grains.Projects;
-using Tracking.Grains.Webhooks;
 
 BenchmarkRunner.Run<NewsletterTracking>(args: args);
 
@@ -23,7 +15,7 @@ public class NewsletterTracking
 {
     static readonly HtmlParser Parser = new();
     readonly EmailTracker tracker = new(new TrackingLinks(
-        Options.Create(new TrackingOptions { PublicBaseUrl = "https://t.example.com" }), new TrackingSignature(new byte[32])));
+        TrackingUrls.At("https://t.example.com"), new TrackingSignature(new byte[32])));
     readonly TrackedFlags flags = new(true, true);
     string html = "";
 

@@ -68,7 +68,7 @@ public class EmailDirectoryTrackingTests(TrackingStack stack)
             ["r@example.com"], [], [], [], "Hi", "<p>hi</p>", null, [], [], [], flags, links, $"{id:N}@acme.example", EmailStatuses.Stored);
         var tracked = Guid.NewGuid();
         var untracked = Guid.NewGuid();
-        var links = new Tracking.Grains.Links.TrackingLinks(Microsoft.Extensions.Options.Options.Create(new TrackingOptions()), signature);
+        var links = new Tracking.Grains.Links.TrackingLinks(TrackingUrls.At("http://127.0.0.1:8080"), signature);
         await new EmailStore(stack.Db, links).Insert(
             Record(tracked, new(true, true), ["https://shop.example/a"]), Record(untracked, new(false, false), []));
 
