@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Endpoints;
+using Tracking.Contracts;
 
 namespace Tracking.Gateway;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tracking.Contracts;
 
 namespace Tracking.Gateway;
 

@@ -69,7 +69,7 @@ public static class TrackingSilo
         builder.Services.AddSingleton<WebhookDeliveryQueue>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
         builder.Services.AddSingleton<WebhookAttempts>();
-        builder.Services.AddSingleton<WebhookSubscriptions>();
+        AddHosted<WebhookSubscriptions>(builder.Services);
         AddHosted<WebhookSender>(builder.Services);
         builder.Services.AddSingleton<IpAddressPolicy>();
         builder.Services.AddSingleton<ProjectStore>();
@@ -82,7 +82,7 @@ public static class TrackingSilo
         {
             var orleans = config.GetSection("Orleans");
             ClusterMembership.Configure(silo, config, connectionString, acceptsClients);
-            silo.AddAdoNetGrainStorage("tracking", o =>
+            silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;

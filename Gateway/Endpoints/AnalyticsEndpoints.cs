@@ -6,7 +6,6 @@ namespace Tracking.Gateway.Endpoints;
 /// <summary>The Events API and the analytics API.</summary>
 public static partial class AnalyticsEndpoints
 {
-    static readonly string[] EventTypes = ["sent", "delivered", "failed", "opened", "clicked"];
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}:[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex TagFilter();
@@ -33,7 +32,7 @@ public static partial class AnalyticsEndpoints
             emailId = parsed;
         }
         var type = Single(request, "event_type");
-        if (type is not null && !EventTypes.Contains(type)) return Invalid("event_type", $"must be one of {string.Join(", ", EventTypes)}");
+        if (type is not null && !EventTypes.All.Contains(type)) return Invalid("event_type", $"must be one of {string.Join(", ", EventTypes.All)}");
         var cursor = Single(request, "cursor");
         if (cursor is not null && offset != 0) return Invalid("offset", "cannot be combined with cursor");
 

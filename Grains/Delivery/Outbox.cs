@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tracking.Grains.Emails;
+using Tracking.Contracts;
+using Tracking.Grains.Events;
 
 namespace Tracking.Grains.Delivery;
 
@@ -61,10 +63,10 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
         // The content comes from the statement's snapshot, taken before the claim: content never changes.
         await using var command = db.CreateCommand($"""
             WITH claimed AS (
-                UPDATE emails e SET status = 'sending', attempts = e.attempts + 1,
+                UPDATE emails e SET status = '{EmailStatuses.Sending}', attempts = e.attempts + 1,
                                     locked_until = now() + make_interval(secs => $2)
                 FROM (SELECT id FROM emails
-                      WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
+                      WHERE status IN ('{EmailStatuses.Queued}', '{EmailStatuses.Sending}') AND next_attempt_at <= now()
                         AND (locked_until IS NULL OR locked_until < now())
                       ORDER BY next_attempt_at LIMIT $1
                       FOR UPDATE SKIP LOCKED) due
@@ -132,25 +134,19 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
     };
 
     // Each outcome and its event (delivered or failed) are one statement: both or neither.
-    const string RecordOutcome = """
-        INSERT INTO email_events (id, email_id, project_id, type, created_at)
-        SELECT gen_random_uuid(), id, project_id, CASE status WHEN 'sent' THEN 'delivered' ELSE 'failed' END, now()
-        FROM outcome WHERE status IN ('sent', 'failed')
-        """;
-
     Task MarkSent(Guid id, string reply) => Execute($"""
         WITH outcome AS (
-            UPDATE emails SET status = 'sent', sent_at = now(), smtp_response = $2, last_error = NULL,
+            UPDATE emails SET status = '{EmailStatuses.Sent}', sent_at = now(), smtp_response = $2, last_error = NULL,
                               locked_until = NULL, next_attempt_at = NULL
             WHERE id = $1 RETURNING id, project_id, status)
-        {RecordOutcome}
+        {EventLog.AppendOutcomes}
         """, id, reply);
 
     Task MarkFailed(Guid id, string reason) => Execute($"""
         WITH outcome AS (
-            UPDATE emails SET status = 'failed', last_error = $2, locked_until = NULL, next_attempt_at = NULL
+            UPDATE emails SET status = '{EmailStatuses.Failed}', last_error = $2, locked_until = NULL, next_attempt_at = NULL
             WHERE id = $1 RETURNING id, project_id, status)
-        {RecordOutcome}
+        {EventLog.AppendOutcomes}
         """, id, reason);
 
     /// <summary>Exponential backoff with jitter; past the give-up time the email fails with its last reason.</summary>
@@ -160,13 +156,13 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
                    least($4, $3 * power(2, greatest(attempts - 1, 0))) * interval '1 second' AS delay
             FROM emails WHERE id = $1),
         retried AS (UPDATE emails e SET
-            status = CASE WHEN plan.give_up < now() + plan.delay THEN 'failed' ELSE 'queued' END,
+            status = CASE WHEN plan.give_up < now() + plan.delay THEN '{EmailStatuses.Failed}' ELSE '{EmailStatuses.Queued}' END,
             next_attempt_at = CASE WHEN plan.give_up < now() + plan.delay THEN NULL
                                    ELSE now() + plan.delay * (0.5 + random() / 2) END,
             last_error = $2, locked_until = NULL
         FROM plan WHERE e.id = plan.id
         RETURNING e.id, e.project_id, e.status), outcome AS (SELECT * FROM retried)
-        {RecordOutcome}
+        {EventLog.AppendOutcomes}
         """, id, reason, smtp.RetryBaseSeconds, smtp.RetryMaxSeconds, smtp.GiveUpAfterHours);
 
     async Task Execute(string sql, params object[] values)

@@ -15,10 +15,10 @@ namespace Tracking.Grains.Emails;
 /// last one that replaying them would cost more than writing it.
 /// </summary>
 public sealed class EmailGrain(
-    [FromKeyedServices("tracking")] IGrainStorage storage,
+    [FromKeyedServices(GrainStorage.Name)] IGrainStorage storage,
     EmailStore emails,
     EmailDirectory directory,
-    IEventLog events,
+    EventReader events,
     EmailTracker tracker,
     Outbox outbox,
     TimeProvider clock,

@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Tracking.Grains.Links;
 using Tracking.Grains.Projects;
 using Tracking.Contracts;
+using Tracking.Grains.Events;
 
 namespace Tracking.Grains.Emails;
 
@@ -41,11 +42,6 @@ public sealed record EmailTracking(Guid ProjectId, TrackedFlags Tracking, List<s
 
 /// <summary>Where an email's delivery stands.</summary>
 public sealed record DeliveryStatus(string Status, int Attempts, string? LastError, string? SmtpResponse, DateTimeOffset? SentAt);
-
-public static class EmailStatuses
-{
-    public const string Stored = "stored", Queued = "queued", Sending = "sending", Sent = "sent", Failed = "failed";
-}
 
 /// <summary>
 /// The <c>emails</c> table: accepted emails and, for the delivery worker, the outbox. Emails are read
@@ -130,12 +126,7 @@ public sealed class EmailStore
         await writer.CompleteAsync();
         await writer.DisposeAsync();
 
-        await using var sent = new NpgsqlCommand("""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at)
-            SELECT gen_random_uuid(), id, project_id, 'sent', created_at FROM emails WHERE id = ANY($1)
-            """, connection);
-        sent.Parameters.Add(new() { Value = emails.Select(e => e.Id).ToArray() });
-        await sent.ExecuteNonQueryAsync();
+        await EventLog.AppendSent(connection, emails.Select(e => e.Id).ToArray());
 
         static Task WriteOrNull<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type) =>
             value is null ? w.WriteNullAsync() : w.WriteAsync(value, type);

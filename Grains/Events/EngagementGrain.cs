@@ -71,7 +71,7 @@ public sealed class EngagementGrain(
             outcomes[from[j]] = new(r.Link, Unavailable: false);
             // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
             // design; the sweep finds any event without a notice.
-            if (subscriptions.Wants(r.ProjectId, "email." + engagements[j].Type))
+            if (subscriptions.Wants(r.ProjectId, engagements[j].Type))
                 this.GetStreamProvider(EventStreams.Provider)
                     .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, r.ProjectId))
                     .OnNextAsync(new EventNotice(engagements[j].Id, engagements[j].EmailId)).Ignore();
@@ -95,9 +95,12 @@ public sealed class EngagementGrain(
         if (!signature.VerifyBroadcast(hit.EmailId, click.Url, click.Tid, click.Signature)) return null;
         return New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination, linkIndex: null);
 
-        Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex) =>
-            new(id, hit.EmailId, type, now, ipPolicy.Apply(ip), StorableText.Clean(userAgent, StorableText.MaxUserAgent),
-                StorableText.Clean(referer, StorableText.MaxReferer), link, linkIndex);
+        Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex) => new()
+        {
+            Id = id, EmailId = hit.EmailId, Type = type, CreatedAt = now, IpAddress = ipPolicy.Apply(ip),
+            UserAgent = StorableText.Clean(userAgent, StorableText.MaxUserAgent),
+            Referer = StorableText.Clean(referer, StorableText.MaxReferer), Link = link, LinkIndex = linkIndex,
+        };
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ using Tracking.Contracts;
 
 namespace Tracking.Grains.Events;
 
-/// <summary>The durable record of opens and clicks: the <c>email_events</c> table.</summary>
+/// <summary>The durable record of opens and clicks: appends to the <c>email_events</c> table.</summary>
 public interface IEventLog
 {
     /// <summary>
@@ -17,19 +17,13 @@ public interface IEventLog
     /// index (for a plain click).
     /// </summary>
     Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements);
-
-    /// <summary>
-    /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. This log commits
-    /// its own inserts in sequence order (one connection, one backend), but in a cluster every silo has a
-    /// log, so a smaller number can still show after a larger one was read: readers allow for that
-    /// (<see cref="LateCommits"/>). Other events (sent, delivered) are left out.
-    /// </summary>
-    Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq);
 }
 
 /// <summary>
-/// Group commit: appends from concurrent requests queue up while inserts are in flight and then go
-/// together in the next insert, so durability costs one round trip per batch, not per event.
+/// The one writer of <c>email_events</c> (<see cref="EventReader"/> is its one reader). Opens and clicks are
+/// appended by group commit: appends from concurrent requests queue up while inserts are in flight and then
+/// go together in the next insert, so durability costs one round trip per batch, not per event. An email's
+/// lifecycle events (sent, delivered, failed) are appended in the transaction of the change they record.
 /// </summary>
 public sealed class EventLog : IHostedService, IEventLog
 {
@@ -51,6 +45,29 @@ public sealed class EventLog : IHostedService, IEventLog
     }
 
     public Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements) => appends.Run(engagements);
+
+    /// <summary>Appends the <c>sent</c> event of each email (the API took it), in the caller's transaction.</summary>
+    public static async Task AppendSent(NpgsqlConnection connection, IReadOnlyList<Guid> emailIds)
+    {
+        await using var sent = new NpgsqlCommand($"""
+            INSERT INTO email_events (id, email_id, project_id, type, created_at)
+            SELECT gen_random_uuid(), id, project_id, '{EventTypes.Sent}', created_at FROM emails WHERE id = ANY($1)
+            """, connection);
+        sent.Parameters.Add(new() { Value = emailIds.ToArray() });
+        await sent.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// A statement that appends the <c>delivered</c> or <c>failed</c> event of each email in <c>outcome</c>
+    /// (id, project_id, status), a common table expression of the caller's statement that changed their status:
+    /// the change and its event commit together. Emails still queued have none.
+    /// </summary>
+    public const string AppendOutcomes = $"""
+        INSERT INTO email_events (id, email_id, project_id, type, created_at)
+        SELECT gen_random_uuid(), id, project_id,
+               CASE status WHEN '{EmailStatuses.Sent}' THEN '{EventTypes.Delivered}' ELSE '{EventTypes.Failed}' END, now()
+        FROM outcome WHERE status IN ('{EmailStatuses.Sent}', '{EmailStatuses.Failed}')
+        """;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -161,7 +178,7 @@ public sealed class EventLog : IHostedService, IEventLog
             read.Parameters.Add(new() { Value = unknown.Select(e => e.EmailId).Distinct().ToArray() });
             batch.BatchCommands.Add(read);
         }
-        var insert = new NpgsqlBatchCommand("""
+        var insert = new NpgsqlBatchCommand($"""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
             UNION ALL
@@ -170,7 +187,7 @@ public sealed class EventLog : IHostedService, IEventLog
             FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
                  AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index)
             JOIN emails e ON e.id = n.email_id
-            WHERE CASE n.type WHEN 'opened' THEN e.track_open
+            WHERE CASE n.type WHEN '{EventTypes.Opened}' THEN e.track_open
                               ELSE coalesce(n.link, e.links[n.link_index + 1]) IS NOT NULL END
             RETURNING id, project_id, link
             """);
@@ -225,23 +242,4 @@ public sealed class EventLog : IHostedService, IEventLog
 
     static NpgsqlParameter Texts(IEnumerable<string?> values) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
-    public async Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link, seq
-            FROM email_events WHERE email_id = $1 AND seq > $2 AND type IN ('opened', 'clicked') ORDER BY seq
-            """);
-        command.Parameters.Add(new() { Value = emailId });
-        command.Parameters.Add(new() { Value = afterSeq });
-        var events = new List<EmailEvent>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            events.Add(new EmailEvent(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8),
-                reader.GetInt64(9)));
-        return events;
-
-        static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    }
 }

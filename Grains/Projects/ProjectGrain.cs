@@ -2,6 +2,7 @@ using Orleans.Concurrency;
 using Tracking.Grains.Analytics;
 using Tracking.Grains.Emails;
 using Tracking.Contracts;
+using Tracking.Grains.Events;
 
 namespace Tracking.Grains.Projects;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracking.Contracts;
 
 namespace Tracking.Grains.Webhooks;
 
@@ -26,7 +27,7 @@ public sealed class WebhookAttempts(WebhookUrlPolicy policy, IOptions<WebhookOpt
     /// <summary>One signed POST of a delivery: the status, what to record of it, and the Retry-After asked for.</summary>
     public async Task<(int? Status, string Error, TimeSpan? RetryAfter)> Post(ClaimedDelivery delivery, CancellationToken stopping)
     {
-        var id = WebhookSignature.EventId(delivery.EventId);
+        var id = PublicEventId.Of(delivery.EventId);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
         {

@@ -1,10 +1,17 @@
 using Npgsql;
 using Tracking.Contracts;
+using Tracking.Grains.Events;
 
 namespace Tracking.Grains.Webhooks;
 
 /// <summary>A delivery claimed for an attempt, with what is needed to make it.</summary>
 public sealed record ClaimedDelivery(Guid Id, Guid WebhookId, Guid ProjectId, Guid EventId, string Payload, string Url, int Attempts, byte[][] Keys);
+
+/// <summary>
+/// What a sweep did: the deliveries it made, where a quick pass can start next time and the newest event
+/// sequence number (both null when another silo holds the sweep), and whether more is waiting already.
+/// </summary>
+public readonly record struct SweepPass(int Made, long? Next, long? Newest, bool More);
 
 /// <summary>How many more deliveries each listed endpoint (or project) may be given, and any other one.</summary>
 public readonly record struct HeldRoom(IReadOnlyDictionary<Guid, int> Listed, int Otherwise);
@@ -28,46 +35,37 @@ public sealed class WebhookDeliveryQueue
     }
 
     // An endpoint subscribed to an event.
-    const string Subscribed = """
+    const string Subscribed = $"""
         w.project_id = e.project_id AND w.enabled AND w.deleted_at IS NULL
-        AND ('email.' || e.type) = ANY (w.events) AND e.created_at >= w.created_at
+        AND ('{EventTypes.WebhookPrefix}' || e.type) = ANY (w.events) AND e.created_at >= w.created_at
         """;
 
-    // The deliveries the events picked by {0} make, one per endpoint subscribed to an event and not yet
-    // delivered to, with the payload fixed once for all attempts. The payload is built once per event
-    // (OFFSET 0 keeps the subquery whole), and only for events that lack a delivery.
-    const string FanOutSource = $$"""
-        SELECT gen_random_uuid() AS id, w.id AS webhook_id, w.project_id, e.id AS event_id, e.seq, 'email.' || e.type AS event_type, e.payload
-        FROM (
-            SELECT e.id, e.seq, e.project_id, e.type, e.created_at,
-                json_build_object(
-                    'id', 'evt_' || replace(e.id::text, '-', ''),
-                    'type', 'email.' || e.type,
-                    'created_at', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                    'data', json_strip_nulls(json_build_object(
-                        'email_id', e.email_id,
-                        'broadcast_id', m.broadcast_id,
-                        'from', m.from_address,
-                        'to', to_json(m.to_addresses),
-                        'subject', m.subject,
-                        'tags', m.tags,
-                        'ip_address', e.ip_address,
-                        'user_agent', e.user_agent,
-                        'link', e.link,
-                        'referer', e.referer,
-                        'opened_at', CASE WHEN e.type = 'opened' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
-                        'clicked_at', CASE WHEN e.type = 'clicked' THEN to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END,
-                        'smtp_response', CASE WHEN e.type = 'delivered' THEN m.smtp_response END,
-                        'reason', CASE WHEN e.type = 'failed' THEN m.last_error END))
-                )::text AS payload
-            FROM email_events e
-            JOIN email_contents m ON m.id = e.email_id
-            WHERE {0}
-              AND EXISTS (SELECT 1 FROM webhooks w WHERE {{Subscribed}}
-                          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = e.id))
-            OFFSET 0) e
-        JOIN webhooks w ON {{Subscribed}}
+    // An event some subscribed endpoint still lacks a delivery of.
+    const string Wanted = $"""
+        EXISTS (SELECT 1 FROM webhooks w WHERE {Subscribed}
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = e.id))
         """;
+
+    // The deliveries that the events given as arrays ($1 ids, $2 sequence numbers, $3 projects, $4 types,
+    // $5 times, $6 payloads) make: one per endpoint subscribed to an event.
+    const string FanOutSource = $"""
+        SELECT gen_random_uuid() AS id, w.id AS webhook_id, w.project_id, e.id AS event_id, e.seq,
+               '{EventTypes.WebhookPrefix}' || e.type AS event_type, e.payload
+        FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[])
+             AS e (id, seq, project_id, type, created_at, payload)
+        JOIN webhooks w ON {Subscribed}
+        """;
+
+    /// <summary>The events' columns as FanOutSource takes them, each payload written once for all its deliveries and attempts.</summary>
+    static void AddEvents(NpgsqlCommand command, List<NotifiableEvent> events)
+    {
+        command.Parameters.Add(new() { Value = events.Select(n => n.Event.Id).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(n => n.Event.Seq).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(n => n.Event.ProjectId).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(n => n.Event.Type).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(n => n.Event.CreatedAt.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(n => WebhookPayload.Of(n).ToJson()).ToArray() });
+    }
 
     // What an attempt needs of a delivery and its endpoint, in the order ReadClaimed expects. A webhook turned
     // off since the delivery was made comes without keys: the delivery then ends without an attempt.
@@ -87,24 +85,26 @@ public sealed class WebhookDeliveryQueue
         // them once it has seen them: no need to wait for the disk here.
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await BeginWithoutFlush(connection);
+        var events = await EventReader.Notifiable(connection, eventIds, Wanted);
+        if (events.Count == 0) return [];
         await using var command = new NpgsqlCommand($"""
-            WITH source AS ({string.Format(FanOutSource, "e.id = ANY($1)")}),
+            WITH source AS ({FanOutSource}),
             ranked AS (
-                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq) <= coalesce(r.room, $4)
-                            AND row_number() OVER (PARTITION BY s.project_id ORDER BY s.seq) <= coalesce(p.room, $8) AS claimed
-                FROM source s LEFT JOIN unnest($2::uuid[], $3::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id
-                              LEFT JOIN unnest($6::uuid[], $7::int[]) AS p(project_id, room) ON p.project_id = s.project_id),
+                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq) <= coalesce(r.room, $9)
+                            AND row_number() OVER (PARTITION BY s.project_id ORDER BY s.seq) <= coalesce(p.room, $13) AS claimed
+                FROM source s LEFT JOIN unnest($7::uuid[], $8::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id
+                              LEFT JOIN unnest($11::uuid[], $12::int[]) AS p(project_id, room) ON p.project_id = s.project_id),
             made AS (
                 INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at, status, attempts, locked_until)
                 SELECT id, webhook_id, event_id, event_type, payload, now(),
-                    CASE WHEN claimed THEN 'sending' ELSE 'pending' END, CASE WHEN claimed THEN 1 ELSE 0 END,
-                    CASE WHEN claimed THEN now() + $5 END
+                    CASE WHEN claimed THEN '{DeliveryStatuses.Sending}' ELSE '{DeliveryStatuses.Pending}' END, CASE WHEN claimed THEN 1 ELSE 0 END,
+                    CASE WHEN claimed THEN now() + $10 END
                 FROM ranked
                 ON CONFLICT (webhook_id, event_id) DO NOTHING
                 RETURNING *)
-            SELECT {ClaimedColumns} FROM made d JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'sending'
+            SELECT {ClaimedColumns} FROM made d JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = '{DeliveryStatuses.Sending}'
             """, connection, transaction);
-        command.Parameters.Add(new() { Value = eventIds });
+        AddEvents(command, events);
         command.Parameters.Add(new() { Value = endpoints.Listed.Keys.ToArray() });
         command.Parameters.Add(new() { Value = endpoints.Listed.Values.ToArray() });
         command.Parameters.Add(new() { Value = endpoints.Otherwise });
@@ -130,46 +130,39 @@ public sealed class WebhookDeliveryQueue
     /// harmless (one delivery per pair); the pairs already made are skipped. Only one silo sweeps at a time.
     /// </summary>
     /// <param name="graced">An event sequence number taken at least <see cref="NoticeGrace"/> ago, if known.</param>
-    /// <returns>
-    /// The deliveries made, where a quick pass can start next time, and the newest event sequence number (both
-    /// null when another silo holds the sweep).
-    /// </returns>
-    public async Task<(int Made, long? Next, long? Newest)> Sweep(long? from, long? settled, long? graced)
+    /// <param name="batch">The most events read: a longer backlog is swept in steps, its cursors moved no further than what was read.</param>
+    public async Task<SweepPass> Sweep(long? from, long? settled, long? graced, int batch)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        long start, newest;
-        await using (var lockRow = new NpgsqlCommand(
-            "SELECT last_seq, (SELECT coalesce(max(seq), 0) FROM email_events) FROM webhook_sweep WHERE id = 1 FOR UPDATE SKIP LOCKED", connection))
-        await using (var row = await lockRow.ExecuteReaderAsync())
+        long start;
+        await using (var lockRow = new NpgsqlCommand("SELECT last_seq FROM webhook_sweep WHERE id = 1 FOR UPDATE SKIP LOCKED", connection))
         {
-            if (!await row.ReadAsync()) return (0, null, null);
-            var cursor = row.GetInt64(0);
-            newest = row.GetInt64(1);
+            if (await lockRow.ExecuteScalarAsync() is not long cursor) return new(0, null, null, More: false);
             start = Math.Max(cursor, from ?? cursor);
         }
-        int made;
-        await using (var fanOut = new NpgsqlCommand($"""
-            INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
-            SELECT s.id, s.webhook_id, s.event_id, s.event_type, s.payload, now()
-            FROM ({string.Format(FanOutSource, """
-                e.seq > $1 AND (e.type NOT IN ('opened', 'clicked') OR e.created_at < now() - $2)
-                """)}) s
-            ON CONFLICT (webhook_id, event_id) DO NOTHING
-            """, connection))
-        {
-            fanOut.Parameters.Add(new() { Value = start });
-            fanOut.Parameters.Add(new() { Value = NoticeGrace });
-            made = await fanOut.ExecuteNonQueryAsync();
-        }
+        var newest = await EventReader.NewestSeq(connection);
+        var events = await EventReader.Notifiable(connection, start, NoticeGrace, Wanted, batch);
+        long? reached = events.Count == batch ? events[^1].Event.Seq : null;
+        var made = 0;
+        if (events.Count > 0)
+            await using (var fanOut = new NpgsqlCommand($"""
+                INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at)
+                SELECT s.id, s.webhook_id, s.event_id, s.event_type, s.payload, now() FROM ({FanOutSource}) s
+                ON CONFLICT (webhook_id, event_id) DO NOTHING
+                """, connection))
+            {
+                AddEvents(fanOut, events);
+                made = await fanOut.ExecuteNonQueryAsync();
+            }
         if (from is null && settled is { } moveTo)
             await using (var advance = new NpgsqlCommand("UPDATE webhook_sweep SET last_seq = greatest(last_seq, $1) WHERE id = 1", connection))
             {
-                advance.Parameters.Add(new() { Value = moveTo });
+                advance.Parameters.Add(new() { Value = reached is { } r ? Math.Min(moveTo, r) : moveTo });
                 await advance.ExecuteNonQueryAsync();
             }
         await transaction.CommitAsync();
-        return (made, Math.Max(start, graced ?? start), newest);
+        return new(made, reached ?? Math.Max(start, graced ?? start), newest, More: reached is not null);
     }
 
     /// <summary>
@@ -186,7 +179,7 @@ public sealed class WebhookDeliveryQueue
         await using var command = new NpgsqlCommand($"""
             WITH busy AS (
                 SELECT w.id, w.project_id, count(b.id) AS n FROM webhooks w
-                LEFT JOIN webhook_deliveries b ON b.webhook_id = w.id AND b.status = 'sending' AND b.locked_until > now()
+                LEFT JOIN webhook_deliveries b ON b.webhook_id = w.id AND b.status = '{DeliveryStatuses.Sending}' AND b.locked_until > now()
                 WHERE w.enabled AND w.deleted_at IS NULL
                 GROUP BY w.id, w.project_id),
             due AS (
@@ -196,17 +189,17 @@ public sealed class WebhookDeliveryQueue
                 FROM busy
                 CROSS JOIN LATERAL (
                     SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
-                    WHERE d.webhook_id = busy.id AND d.status IN ('pending', 'sending') AND d.next_attempt_at <= now()
+                    WHERE d.webhook_id = busy.id AND d.status IN ('{DeliveryStatuses.Pending}', '{DeliveryStatuses.Sending}') AND d.next_attempt_at <= now()
                       AND (d.locked_until IS NULL OR d.locked_until < now())
                     ORDER BY d.next_attempt_at LIMIT greatest($2 - busy.n, 0)) d),
             chosen AS (
                 SELECT id FROM due WHERE in_project <= $4 - project_busy
                 ORDER BY next_attempt_at LIMIT $1
             )
-            UPDATE webhook_deliveries d SET status = 'sending', attempts = d.attempts + 1, locked_until = now() + $3
+            UPDATE webhook_deliveries d SET status = '{DeliveryStatuses.Sending}', attempts = d.attempts + 1, locked_until = now() + $3
             FROM chosen, webhooks w
             WHERE d.id = chosen.id AND w.id = d.webhook_id
-              AND d.status IN ('pending', 'sending') AND (d.locked_until IS NULL OR d.locked_until < now())
+              AND d.status IN ('{DeliveryStatuses.Pending}', '{DeliveryStatuses.Sending}') AND (d.locked_until IS NULL OR d.locked_until < now())
             RETURNING {ClaimedColumns}
             """, connection, transaction);
         command.Parameters.Add(new() { Value = max });
@@ -221,7 +214,7 @@ public sealed class WebhookDeliveryQueue
     /// <summary>Makes every leased delivery claimable again at once.</summary>
     public async Task ReleaseLeases()
     {
-        await using var command = Command("UPDATE webhook_deliveries SET locked_until = NULL WHERE status = 'sending' AND locked_until IS NOT NULL");
+        await using var command = Command($"UPDATE webhook_deliveries SET locked_until = NULL WHERE status = '{DeliveryStatuses.Sending}' AND locked_until IS NOT NULL");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -229,9 +222,9 @@ public sealed class WebhookDeliveryQueue
 
     async Task<IReadOnlyList<bool>> MarkDelivered(IReadOnlyList<(Guid Id, int StatusCode)> attempts)
     {
-        await using var command = Command("""
+        await using var command = Command($"""
             WITH done AS (
-                UPDATE webhook_deliveries d SET status = 'delivered', delivered_at = now(), last_status_code = a.status_code,
+                UPDATE webhook_deliveries d SET status = '{DeliveryStatuses.Delivered}', delivered_at = now(), last_status_code = a.status_code,
                     last_error = NULL, locked_until = NULL, next_attempt_at = NULL
                 FROM unnest($1::uuid[], $2::int[]) AS a(id, status_code)
                 WHERE d.id = a.id RETURNING d.webhook_id)
@@ -249,10 +242,10 @@ public sealed class WebhookDeliveryQueue
     public async Task AttemptFailed(ClaimedDelivery d, int? statusCode, string error, DateTimeOffset? retryAt,
         string? disableReason, TimeSpan disableAfter)
     {
-        await using var command = Command("""
+        await using var command = Command($"""
             WITH attempt AS (
                 UPDATE webhook_deliveries SET last_status_code = $2, last_error = $3, locked_until = NULL,
-                    status = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END, next_attempt_at = $4
+                    status = CASE WHEN $4::timestamptz IS NULL THEN '{DeliveryStatuses.Failed}' ELSE '{DeliveryStatuses.Pending}' END, next_attempt_at = $4
                 WHERE id = $1 RETURNING webhook_id)
             UPDATE webhooks w SET
                 failing_since = coalesce(w.failing_since, now()),

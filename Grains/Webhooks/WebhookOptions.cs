@@ -25,6 +25,9 @@ public sealed class WebhookOptions
     /// <summary>Delays before each retry, in seconds, comma-separated: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.</summary>
     public string RetryScheduleSeconds { get; set; } = "5,300,1800,7200,18000,36000,50400,72000,86400";
 
+    /// <summary>Events one sweep of the log reads at most; a longer backlog is swept in steps.</summary>
+    public int SweepBatch { get; set; } = 5_000;
+
     public double TimeoutSeconds { get; set; } = 15;
     public int PerEndpointConcurrency { get; set; } = 4;
     public int MaxConcurrency { get; set; } = 64;
@@ -65,8 +68,8 @@ public sealed class WebhookOptions
         {
             return ex.Message.StartsWith("Webhooks:") ? ex.Message : "Webhooks:RetryScheduleSeconds must be a comma-separated list of seconds";
         }
-        return PerEndpointConcurrency < 1 || PerProjectConcurrency < 1 || MaxConcurrency < 1 || MaxPerProject < 1
-            ? "Webhooks: the concurrency settings and MaxPerProject must be at least 1" : null;
+        return PerEndpointConcurrency < 1 || PerProjectConcurrency < 1 || MaxConcurrency < 1 || MaxPerProject < 1 || SweepBatch < 1
+            ? "Webhooks: the concurrency settings, MaxPerProject and SweepBatch must be at least 1" : null;
     }
 
     public TimeSpan[] RetrySchedule => RetryScheduleSeconds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

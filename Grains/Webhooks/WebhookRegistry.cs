@@ -42,11 +42,11 @@ public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
     /// <summary>Deletes a webhook; its deliveries still pending end as failed.</summary>
     public async Task<bool> Delete(Guid projectId, Guid id)
     {
-        await using var command = Command("""
+        await using var command = Command($"""
             WITH gone AS (UPDATE webhooks SET deleted_at = now(), enabled = false
                           WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING id),
-            ended AS (UPDATE webhook_deliveries SET status = 'failed', last_error = 'The webhook was deleted.', next_attempt_at = NULL
-                      WHERE webhook_id IN (SELECT id FROM gone) AND status IN ('pending', 'sending'))
+            ended AS (UPDATE webhook_deliveries SET status = '{DeliveryStatuses.Failed}', last_error = 'The webhook was deleted.', next_attempt_at = NULL
+                      WHERE webhook_id IN (SELECT id FROM gone) AND status IN ('{DeliveryStatuses.Pending}', '{DeliveryStatuses.Sending}'))
             SELECT count(*) FROM gone
             """, id, projectId);
         return (long)(await command.ExecuteScalarAsync())! == 1;
@@ -87,7 +87,7 @@ public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
         var rows = new List<WebhookDeliveryView>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            rows.Add(new WebhookDeliveryView(reader.GetGuid(0), WebhookSignature.EventId(reader.GetGuid(1)), reader.GetString(2),
+            rows.Add(new WebhookDeliveryView(reader.GetGuid(0), PublicEventId.Of(reader.GetGuid(1)), reader.GetString(2),
                 reader.GetString(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6), Time(reader, 7), Time(reader, 8), reader.GetFieldValue<DateTimeOffset>(9)));
         return new WebhookDeliveryPage(rows.Take(limit).ToArray(), limit, offset, rows.Count > limit);
@@ -96,8 +96,8 @@ public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
     /// <summary>Queues a delivery for another attempt now, whatever became of it.</summary>
     public async Task<bool> Retry(Guid projectId, Guid webhookId, Guid deliveryId)
     {
-        await using var command = Command("""
-            UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), locked_until = NULL
+        await using var command = Command($"""
+            UPDATE webhook_deliveries d SET status = '{DeliveryStatuses.Pending}', next_attempt_at = now(), locked_until = NULL
             FROM webhooks w
             WHERE d.id = $3 AND d.webhook_id = $2 AND w.id = d.webhook_id AND w.project_id = $1 AND w.deleted_at IS NULL
             """, projectId, webhookId, deliveryId);

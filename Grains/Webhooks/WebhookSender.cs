@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Tracking.Grains.Webhooks;
 /// to <see cref="ClaimAhead"/> times an endpoint's concurrency, queued here behind its slots, so that the
 /// claim's round trip is paid once for many attempts rather than once per freed slot.
 /// The first attempts of fresh opens and clicks skip the claim: their stream notices reach
-/// <see cref="Dispatch"/>, whose statement makes the deliveries already leased to this silo. Claims are
+/// <see cref="Notify"/> and <see cref="Dispatch"/>, whose statement makes the deliveries already leased to this silo. Claims are
 /// left to retries, to what the sweep makes, and to what did not fit here.
 /// </summary>
 public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry registry, WebhookAttempts attempts, IOptions<WebhookOptions> options,
@@ -44,6 +45,8 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
     // Whether the table may hold due deliveries that a claim would take: only then does a freed slot claim at once.
     volatile bool backlog = true;
     CallBatches<Guid, bool>? fanOuts;
+    const int MaxNoticesAtOnce = 1000;
+    readonly Channel<Guid> notices = Channel.CreateBounded<Guid>(new BoundedChannelOptions(100_000) { SingleReader = true });
     CancellationToken stopping;
 
     TimeSpan AttemptTimeout => TimeSpan.FromSeconds(settings.TimeoutSeconds);
@@ -53,6 +56,31 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
     TimeSpan DisableAfter => TimeSpan.FromDays(settings.DisableAfterFailingDays);
     // What a project may have held here: as many as its slots get through within a lease.
     int ProjectHeldLimit => settings.PerProjectConcurrency * ClaimAhead;
+
+    /// <summary>
+    /// Queues a fresh event's notice for <see cref="Dispatch"/>, without waiting. A notice that finds the queue
+    /// full is dropped: the sweep makes its deliveries a little later.
+    /// </summary>
+    public void Notify(Guid eventId)
+    {
+        if (!notices.Writer.TryWrite(eventId)) log.LogDebug("Notice of event {EventId} dropped: the queue is full", eventId);
+    }
+
+    /// <summary>Dispatches the queued notices, those waiting together at once.</summary>
+    async Task DispatchNotices(CancellationToken stoppingToken)
+    {
+        var waiting = new List<Guid>();
+        try
+        {
+            while (await notices.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (waiting.Count < MaxNoticesAtOnce && notices.Reader.TryRead(out var id)) waiting.Add(id);
+                await Task.WhenAll(waiting.Select(Dispatch));
+                waiting.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
 
     /// <summary>
     /// Makes the deliveries of a fresh event, and starts the attempts of those this silo has room for.
@@ -137,6 +165,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
         if (settings.AloneInCluster)
             try { await queue.ReleaseLeases(); }
             catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
+        var dispatching = DispatchNotices(stoppingToken);
         DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue, lastForget = DateTimeOffset.MinValue;
         long? sweptTo = null;
         while (!stoppingToken.IsCancellationRequested)
@@ -150,11 +179,13 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
                     lastSweep = clock.GetUtcNow();
                     var full = lastSweep - lastFullSweep >= Settle;
                     if (full) lastFullSweep = lastSweep;
-                    var (made, next, newest) = await queue.Sweep(full ? null : sweptTo,
-                        full ? sequence.TakenBefore(lastSweep - Settle) : null, sequence.TakenBefore(lastSweep - WebhookDeliveryQueue.NoticeGrace));
-                    sweptTo = next;
-                    if (newest is { } seq) sequence.Seen(seq, clock.GetUtcNow(), keep: Settle);
-                    if (made > 0) Backlog();
+                    var pass = await queue.Sweep(full ? null : sweptTo,
+                        full ? sequence.TakenBefore(lastSweep - Settle) : null, sequence.TakenBefore(lastSweep - WebhookDeliveryQueue.NoticeGrace), settings.SweepBatch);
+                    sweptTo = pass.Next;
+                    if (pass.Newest is { } seq) sequence.Seen(seq, clock.GetUtcNow(), keep: Settle);
+                    if (pass.Made > 0) Backlog();
+                    // A backlog of events is swept on at once, a batch a pass.
+                    if (pass.More) lastSweep = DateTimeOffset.MinValue;
                 }
                 if (clock.GetUtcNow() - lastForget >= ForgetSecretsEvery)
                 {
@@ -179,6 +210,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
                 try { await Task.Delay(IdlePoll, stoppingToken); } catch (OperationCanceledException) { }
             }
         }
+        await dispatching;
     }
 
     async Task Attempt(ClaimedDelivery delivery, DateTimeOffset leaseEnds, CancellationToken stopping)

@@ -20,6 +20,4 @@ public static class WebhookSignature
     /// <summary>One signature per live key, space-separated, newest first.</summary>
     public static string Header(IEnumerable<byte[]> keys, string webhookId, long timestamp, string body) =>
         string.Join(' ', keys.Select(k => Sign(k, webhookId, timestamp, body)));
-
-    public static string EventId(Guid eventId) => $"evt_{eventId:N}";
 }

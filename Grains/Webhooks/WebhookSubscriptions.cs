@@ -1,65 +1,58 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using Tracking.Contracts;
 
 namespace Tracking.Grains.Webhooks;
 
 /// <summary>
-/// Which projects have enabled webhooks for which event types, refreshed every few seconds (and at once
-/// after a change made through this silo). It only decides whether an email grain publishes a stream
+/// Which projects have enabled webhooks for which event types, reloaded every few seconds (and at once
+/// after a change made through this silo). It only decides whether an engagement publishes a stream
 /// notice: a stale answer costs latency, never a delivery, since the sweep finds every event anyway.
 /// </summary>
-public sealed class WebhookSubscriptions
+public sealed class WebhookSubscriptions(NpgsqlDataSource db, ILogger<WebhookSubscriptions> log) : BackgroundService
 {
     static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
-    readonly NpgsqlDataSource db;
-    readonly TimeProvider clock;
+    readonly SemaphoreSlim changed = new(0, 1);
     Dictionary<Guid, HashSet<string>> byProject = [];
-    DateTimeOffset loadedAt = DateTimeOffset.MinValue;
-    Task? loading;
 
-    public WebhookSubscriptions(NpgsqlDataSource db, TimeProvider clock)
-    {
-        this.db = db;
-        this.clock = clock;
-        Refresh();
-    }
+    public bool Wants(Guid projectId, string eventType) =>
+        Volatile.Read(ref byProject).TryGetValue(projectId, out var types) && types.Contains(EventTypes.WebhookPrefix + eventType);
 
-    public bool Wants(Guid projectId, string eventType)
-    {
-        if (clock.GetUtcNow() - loadedAt > MaxAge) Refresh();
-        return Volatile.Read(ref byProject).TryGetValue(projectId, out var types) && types.Contains(eventType);
-    }
-
+    /// <summary>A webhook was made, changed or deleted: reload now rather than at the next interval.</summary>
     public void Changed()
     {
-        loadedAt = DateTimeOffset.MinValue;
-        Refresh();
+        if (changed.CurrentCount == 0) try { changed.Release(); } catch (SemaphoreFullException) { }
     }
 
-    void Refresh()
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (loading is { IsCompleted: false }) return;
-        loading = Task.Run(Load);
-    }
-
-    async Task Load()
-    {
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await using var command = db.CreateCommand(
-                "SELECT project_id, events FROM webhooks WHERE enabled AND deleted_at IS NULL");
-            var map = new Dictionary<Guid, HashSet<string>>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            try
             {
-                if (!map.TryGetValue(reader.GetGuid(0), out var types)) map[reader.GetGuid(0)] = types = [];
-                types.UnionWith(reader.GetFieldValue<string[]>(1));
+                Volatile.Write(ref byProject, await Load(stoppingToken));
             }
-            Volatile.Write(ref byProject, map);
-            loadedAt = clock.GetUtcNow();
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The last answer stands until a reload succeeds; the sweep covers what it misses.
+                log.LogWarning(ex, "Could not reload the webhook subscriptions");
+            }
+            try { await changed.WaitAsync(MaxAge, stoppingToken); }
+            catch (OperationCanceledException) { }
         }
-        catch (Exception)
+    }
+
+    async Task<Dictionary<Guid, HashSet<string>>> Load(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT project_id, events FROM webhooks WHERE enabled AND deleted_at IS NULL");
+        var map = new Dictionary<Guid, HashSet<string>>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            // Keep the last answer; the next call tries again.
+            if (!map.TryGetValue(reader.GetGuid(0), out var types)) map[reader.GetGuid(0)] = types = [];
+            types.UnionWith(reader.GetFieldValue<string[]>(1));
         }
+        return map;
     }
 }

@@ -12,7 +12,6 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
     // Creations one at a time, so that two at once cannot both find room under the cap.
     readonly SemaphoreSlim creating = new(1, 1);
 
-    public static readonly string[] EventTypes = ["email.sent", "email.delivered", "email.failed", "email.opened", "email.clicked"];
     static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
 
     Guid ProjectId => this.GetPrimaryKey();
@@ -80,10 +79,10 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
         }
         if (creating || draft.Events is not null)
         {
-            if (draft.Events is null || draft.Events.Length == 0) errors["events"] = [$"must list one or more of {string.Join(", ", EventTypes)}"];
+            if (draft.Events is null || draft.Events.Length == 0) errors["events"] = [$"must list one or more of {string.Join(", ", EventTypes.WebhookNames)}"];
             else
                 for (var i = 0; i < draft.Events.Length; i++)
-                    if (!EventTypes.Contains(draft.Events[i])) errors[$"events[{i}]"] = [$"must be one of {string.Join(", ", EventTypes)}"];
+                    if (!EventTypes.WebhookNames.Contains(draft.Events[i])) errors[$"events[{i}]"] = [$"must be one of {string.Join(", ", EventTypes.WebhookNames)}"];
         }
         return errors;
     }

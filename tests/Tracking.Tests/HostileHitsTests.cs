@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Tracking.Contracts;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests;
@@ -70,8 +71,11 @@ public class EventLogIsolationTests(TrackingStack stack)
         // A NUL is refused by PostgreSQL, a lone surrogate by Npgsql's encoder before anything is sent.
         string[] poisons = ["Mozilla \0 NUL", "Mozilla \ud83d lone", new string('a', 1023) + "\ud83d"];
         var now = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(0, 90).Select(i => new Tracking.Grains.Events.Engagement(Guid.CreateVersion7(), emailId, "opened", now,
-            "127.0.0.0", i % 3 == 0 ? poisons[i / 3 % 3] : $"Clean/{i}", null, null, null)).ToList();
+        var events = Enumerable.Range(0, 90).Select(i => new Tracking.Grains.Events.Engagement
+        {
+            Id = Guid.CreateVersion7(), EmailId = emailId, Type = EventTypes.Opened, CreatedAt = now,
+            IpAddress = "127.0.0.0", UserAgent = i % 3 == 0 ? poisons[i / 3 % 3] : $"Clean/{i}",
+        }).ToList();
 
         // Appended together, as concurrent grain calls are: they share inserts.
         var results = await Task.WhenAll(events.Chunk(6).Select(chunk => log.Append(chunk)));

@@ -56,6 +56,37 @@ public class WebhookTests(TrackingStack stack)
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/v1/webhooks/{hook.Id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Every_public_timestamp_is_RFC_3339_UTC_with_a_Z_in_the_API_and_in_webhooks()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var hook = await Register(client, ["email.opened"]);
+        var id = await client.SendTracked("<p>when</p>");
+        await stack.Http.GetAsync($"/v1/track/open/{id}");
+        var payload = Payload((await WaitFor(hook.Path, 1)).Single());
+
+        JsonNode[] answers =
+        [
+            payload,
+            await client.GetEmail(id),
+            await (await client.GetAsync($"/v1/events?email_id={id}")).Json(),
+            await (await client.GetAsync($"/v1/webhooks/{hook.Id}")).Json(),
+            await (await client.GetAsync($"/v1/webhooks/{hook.Id}/deliveries")).Json(),
+        ];
+        var stamps = answers.SelectMany(Timestamps).ToList();
+        Assert.Contains(payload["data"]!["opened_at"]!.GetValue<string>(), stamps);
+        Assert.True(stamps.Count >= 8, string.Join(", ", stamps));
+        Assert.All(stamps, t => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", t));
+
+        static IEnumerable<string> Timestamps(JsonNode? node) => node switch
+        {
+            JsonObject o => o.SelectMany(p => p.Key.EndsWith("_at") && p.Value is JsonValue v && v.TryGetValue<string>(out var t)
+                ? [t] : Timestamps(p.Value)),
+            JsonArray a => a.SelectMany(Timestamps),
+            _ => [],
+        };
+    }
+
     [Theory]
     [InlineData("http://10.1.2.3/hook")]
     [InlineData("http://192.168.1.10/hook")]

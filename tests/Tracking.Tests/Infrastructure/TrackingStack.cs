@@ -243,6 +243,8 @@ public class TrackingStack : IAsyncLifetime
             // what a tenant learns of a host's ports.
             ["TRACKING_WEBHOOKS_ALLOWED_HOSTS"] = $"127.0.0.1:{Receiver.Port},127.0.0.1:{Relay.Port},127.0.0.1:{ClosedPort}",
             ["Webhooks__RetryScheduleSeconds"] = "0.3,0.3,0.3,0.3,0.3",
+            // Small, so that every sweep of more than a few events goes in steps.
+            ["Webhooks__SweepBatch"] = "3",
         };
         if (SiloCount > 1)
         {

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Npgsql;
+using Tracking.Contracts;
+
+namespace Tracking.Grains.Events;
+
+/// <summary>An event as the metrics fold it in, with what the fold needs to know about its email.</summary>
+public sealed record MetricEvent(
+    long Seq, string Type, DateTimeOffset CreatedAt, string? Link, string[] Tags, Guid? BroadcastId,
+    bool Stored, bool FirstOpen, bool FirstClick, bool FirstClickOnLink);
+
+/// <summary>An event with what a webhook's payload tells of its email.</summary>
+public sealed record NotifiableEvent(EmailEvent Event, EmailSnapshot Email);
+
+/// <summary>An email as its events' webhook payloads show it.</summary>
+public sealed record EmailSnapshot(Guid? BroadcastId, string From, string[] To, string Subject, EmailTag[] Tags,
+    string? SmtpResponse, string? LastError);
+
+/// <summary>
+/// The one reader of <c>email_events</c> (<see cref="EventLog"/> is its one writer): for an email grain's
+/// catch-up, the metrics, the Events API and the webhooks' fan-out.
+/// </summary>
+public sealed class EventReader(NpgsqlDataSource db)
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A project's events after <paramref name="afterSeq"/>, in order, with the database's clock.</summary>
+    public async Task<(DateTimeOffset Now, List<MetricEvent> Events)> After(Guid projectId, long afterSeq, int limit)
+    {
+        // "First" is by sequence within the email: its grain appends one event at a time, so that is also time order.
+        await using var command = db.CreateCommand($"""
+            SELECT e.seq, e.type, e.created_at, e.link, m.tags::text, m.broadcast_id, m.status = '{EmailStatuses.Stored}',
+                e.type = '{EventTypes.Opened}' AND NOT EXISTS (SELECT 1 FROM email_events p
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Opened}'),
+                e.type = '{EventTypes.Clicked}' AND NOT EXISTS (SELECT 1 FROM email_events p
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}'),
+                e.type = '{EventTypes.Clicked}' AND NOT EXISTS (SELECT 1 FROM email_events p
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.link = e.link)
+            FROM email_events e JOIN email_contents m ON m.id = e.email_id
+            WHERE e.project_id = $1 AND e.seq > $2
+            ORDER BY e.seq LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = afterSeq });
+        command.Parameters.Add(new() { Value = limit });
+        var events = new List<MetricEvent>();
+        await using var clock = db.CreateCommand("SELECT now()");
+        var now = new DateTimeOffset((DateTime)(await clock.ExecuteScalarAsync())!, TimeSpan.Zero);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(4), Json)!.Select(t => $"{t.Name}:{t.Value}").ToArray();
+            events.Add(new MetricEvent(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), tags, reader.IsDBNull(5) ? null : reader.GetGuid(5),
+                reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8), reader.GetBoolean(9)));
+        }
+        return (now, events);
+    }
+
+    /// <summary>
+    /// One page of a project's events since <paramref name="from"/>, newest first: after the cursor's
+    /// sequence number when there is one (stable while new events arrive), else at an offset.
+    /// </summary>
+    public async Task<(List<(long Seq, EventItem Item)> Rows, bool HasMore)> Page(Guid projectId, DateTimeOffset from, Guid? emailId,
+        string? type, int limit, int offset, long? beforeSeq)
+    {
+        // The window's first sequence number bounds the scan, so the last page does not read the whole log.
+        await using var command = db.CreateCommand("""
+            WITH bound AS (
+                SELECT coalesce((SELECT seq FROM email_events WHERE project_id = $1 AND created_at >= $2
+                                 ORDER BY created_at, seq LIMIT 1), 9223372036854775807) AS low)
+            SELECT e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text
+            FROM email_events e JOIN email_contents m ON m.id = e.email_id, bound
+            WHERE e.project_id = $1 AND e.seq >= bound.low AND e.created_at >= $2
+              AND ($3::uuid IS NULL OR e.email_id = $3) AND ($4::text IS NULL OR e.type = $4)
+              AND ($5::bigint IS NULL OR e.seq < $5)
+            ORDER BY e.seq DESC LIMIT $6 OFFSET $7
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = (object?)emailId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = (object?)type ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)beforeSeq ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = limit + 1 });
+        command.Parameters.Add(new() { Value = offset });
+        var rows = new List<(long, EventItem)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetInt64(0), new EventItem(PublicEventId.Of(reader.GetGuid(1)), reader.GetGuid(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8),
+                JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!)));
+        return (rows.Take(limit).ToList(), rows.Count > limit);
+    }
+
+    /// <summary>The exact count behind a page filtered to one email (small: one email's events).</summary>
+    public async Task<long> CountForEmail(Guid projectId, Guid emailId, DateTimeOffset from, string? type)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT count(*) FROM email_events
+            WHERE project_id = $1 AND email_id = $2 AND created_at >= $3 AND ($4::text IS NULL OR type = $4)
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = emailId });
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = (object?)type ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// An email's opens and clicks committed after <paramref name="afterSeq"/>, in order. Each silo's event log
+    /// commits its own inserts in sequence order, but in a cluster a smaller number from another silo can
+    /// still show after a larger one was read: readers allow for that (<see cref="LateCommits"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<EmailEvent>> ReadAfter(Guid emailId, long afterSeq)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {EventColumns} FROM email_events e
+            WHERE e.email_id = $1 AND e.seq > $2 AND e.type IN ('{EventTypes.Opened}', '{EventTypes.Clicked}') ORDER BY e.seq
+            """);
+        command.Parameters.Add(new() { Value = emailId });
+        command.Parameters.Add(new() { Value = afterSeq });
+        var events = new List<EmailEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) events.Add(ReadEvent(reader));
+        return events;
+    }
+
+    /// <summary>
+    /// The events named, with their emails, that <paramref name="wanted"/> (a condition on the event <c>e</c>)
+    /// still holds for, in the caller's transaction.
+    /// </summary>
+    public static Task<List<NotifiableEvent>> Notifiable(NpgsqlConnection connection, Guid[] ids, string wanted) =>
+        Notifiable(connection, "e.id = ANY($1)", wanted, ids, int.MaxValue);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events after <paramref name="afterSeq"/> in order, with their emails, that
+    /// <paramref name="wanted"/> holds for; opens and clicks only once older than <paramref name="grace"/>.
+    /// </summary>
+    public static Task<List<NotifiableEvent>> Notifiable(NpgsqlConnection connection, long afterSeq, TimeSpan grace, string wanted, int limit) =>
+        Notifiable(connection, $"""
+            e.seq > $1 AND (e.type NOT IN ('{EventTypes.Opened}', '{EventTypes.Clicked}') OR e.created_at < now() - $2)
+            """, wanted, afterSeq, limit, grace);
+
+    static async Task<List<NotifiableEvent>> Notifiable(NpgsqlConnection connection, string which, string wanted, object first, int limit,
+        TimeSpan? grace = null)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT {EventColumns}, m.broadcast_id, m.from_address, m.to_addresses, m.subject, m.tags::text, m.smtp_response, m.last_error
+            FROM email_events e JOIN email_contents m ON m.id = e.email_id
+            WHERE {which} AND {wanted}
+            ORDER BY e.seq LIMIT {limit}
+            """, connection);
+        command.Parameters.Add(new() { Value = first });
+        if (grace is { } g) command.Parameters.Add(new() { Value = g });
+        var events = new List<NotifiableEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            events.Add(new NotifiableEvent(ReadEvent(reader), new EmailSnapshot(
+                reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetString(11), reader.GetFieldValue<string[]>(12),
+                reader.GetString(13), JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(14), Json)!,
+                Text(reader, 15), Text(reader, 16))));
+        return events;
+    }
+
+    /// <summary>The newest event's sequence number, 0 before the first.</summary>
+    public static async Task<long> NewestSeq(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM email_events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // What ReadEvent reads, first in a row.
+    const string EventColumns = "e.id, e.email_id, e.project_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, e.seq";
+
+    static EmailEvent ReadEvent(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetGuid(0), EmailId = r.GetGuid(1), ProjectId = r.GetGuid(2), Type = r.GetString(3),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(r, 5), UserAgent = Text(r, 6), Referer = Text(r, 7),
+        Link = Text(r, 8), Seq = r.GetInt64(9),
+    };
+
+    static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}
