@@ -7,11 +7,14 @@ public sealed record AuthenticatedProject(Guid Id)
     public static Guid Of(HttpContext http) => http.Features.Get<AuthenticatedProject>()!.Id;
 }
 
+/// <summary>Marks an endpoint that needs an API key (the API's description says so).</summary>
+public sealed record ApiKeyRequired;
+
 public static class ApiKeyAuthentication
 {
     /// <summary>Every endpoint of the group needs <c>Authorization: Bearer &lt;api key&gt;</c>.</summary>
     public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group) =>
-        group.AddEndpointFilter(async (context, next) =>
+        group.WithMetadata(new ApiKeyRequired()).ProducesKeyProblems().AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var failures = http.RequestServices.GetRequiredService<AuthFailureLimits>();

@@ -41,6 +41,7 @@ public static class GatewayHost
         services.AddSingleton(sp => new TrackingHits(sp.GetRequiredService<IGrainFactory>(), spread: !siloInProcess,
             sp.GetRequiredService<IOptions<TrafficLimitOptions>>().Value.MaxQueuedHits));
         services.AddProblemDetails();
+        services.AddApiDocument();
         services.AddExceptionHandler<ServiceUnavailable>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         // Only proxies on loopback are trusted (the default), so a stranger cannot choose the recorded IP.
@@ -60,6 +61,7 @@ public static class GatewayHost
         app.MapWebhooks();
         app.MapAnalytics();
         app.MapHealth();
+        app.MapApiDocument();
         return app;
     }
 }

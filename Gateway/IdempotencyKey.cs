@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text;
 using System.Text.Json;
 using Tracking.Contracts;
@@ -17,7 +19,7 @@ public static class IdempotencyKey
     public const int MaxLength = 256;
 
     /// <summary>The key, null when there is none; false (with the 400 to answer) when it is malformed.</summary>
-    public static bool TryRead(HttpRequest request, out string? key, out IResult? problem)
+    public static bool TryRead(HttpRequest request, out string? key, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         key = null;
         problem = null;
@@ -51,6 +53,6 @@ public static class IdempotencyKey
     /// <summary>A hash of the request as bound, so formatting does not matter, only what was asked.</summary>
     static byte[] RequestHash(EmailDraft draft) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(draft, ApiJson.Options));
 
-    public static IResult Conflict(string detail) =>
+    public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key conflict", detail: detail);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Contracts;
 
 namespace Tracking.Gateway;
@@ -9,7 +10,7 @@ namespace Tracking.Gateway;
 /// </summary>
 public static class RequestBody
 {
-    public static async Task<(JsonElement Body, IResult? Problem)> Read(HttpRequest request)
+    public static async Task<(JsonElement Body, ProblemHttpResult? Problem)> Read(HttpRequest request)
     {
         if (!request.HasJsonContentType())
             return (default, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
@@ -32,12 +33,12 @@ public static class RequestBody
     }
 
     /// <summary>Reads and binds a JSON object body: the value, or (when it is null) the 415/400/422 problem to answer with.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadObject<T>(HttpRequest request, string invalidTitle) where T : class
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadObject<T>(HttpRequest request, string invalidTitle) where T : class
     {
         var (body, problem) = await Read(request);
         if (problem is not null) return (null, problem);
         var value = Bind<T>(body, out var errors);
-        return value is null ? (null, Invalid(errors!, invalidTitle)) : (value, null);
+        return value is null ? (null, ApiProblems.Invalid(errors!, invalidTitle)) : (value, null);
     }
 
     /// <summary>Binds a JSON object; on a type mismatch the errors name the field (under <paramref name="prefix"/>).</summary>
@@ -60,34 +61,5 @@ public static class RequestBody
             errors = new() { [name] = ["has the wrong type"] };
             return null;
         }
-    }
-
-    public static IResult Invalid(Dictionary<string, string[]> errors, string title) =>
-        Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: title);
-
-    /// <summary>
-    /// The deepest page an offset reaches: every offset costs a scan of the rows it skips. Further pages are
-    /// reached with the cursor.
-    /// </summary>
-    public const int MaxOffset = 10_000;
-
-    /// <summary>The optional <c>offset</c> query parameter, 0 to <see cref="MaxOffset"/>, or the 422 that names it.</summary>
-    public static bool TryQueryOffset(HttpRequest request, out int offset, out IResult? problem, bool hasCursor = true)
-    {
-        if (TryQueryInt(request, "offset", 0, 0, MaxOffset, out offset, out problem)) return true;
-        problem = Invalid(new() { ["offset"] = [$"must be a whole number from 0 to {MaxOffset}" +
-            (hasCursor ? "; page further with cursor (next_cursor of the page before)" : "")] }, "Invalid query parameter");
-        return false;
-    }
-
-    /// <summary>An optional integer query parameter within bounds, or the 422 that names it.</summary>
-    public static bool TryQueryInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out IResult? problem)
-    {
-        problem = null;
-        value = fallback;
-        if (!request.Query.TryGetValue(name, out var raw)) return true;
-        if (raw.Count == 1 && int.TryParse(raw[0], out value) && value >= min && value <= max) return true;
-        problem = Invalid(new() { [name] = [$"must be a whole number from {min} to {max}"] }, "Invalid query parameter");
-        return false;
     }
 }

@@ -10,17 +10,20 @@ public sealed record EventQuery(
     [property: Id(4)] int Offset,
     [property: Id(5)] string? Cursor);
 
+/// <summary>One event of <c>GET /v1/events</c>.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EventItem")]
-public sealed record EventItem(
-    [property: Id(0)] string Id,
-    [property: Id(1)] Guid EmailId,
-    [property: Id(2)] string Type,
-    [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] string? IpAddress,
-    [property: Id(5)] string? UserAgent,
-    [property: Id(6)] string? Referer,
-    [property: Id(7)] string? Link,
-    [property: Id(8)] EmailTag[] Tags);
+public sealed record EventItem
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required Guid EmailId { get; init; }
+    [Id(2)] public required string Type { get; init; }
+    [Id(3)] public required DateTimeOffset CreatedAt { get; init; }
+    [Id(4)] public string? IpAddress { get; init; }
+    [Id(5)] public string? UserAgent { get; init; }
+    [Id(6)] public string? Referer { get; init; }
+    [Id(7)] public string? Link { get; init; }
+    [Id(8)] public required EmailTag[] Tags { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Tracking.EventPage")]
 public sealed record EventPage(
@@ -39,17 +42,20 @@ public sealed record MetricsQuery(
     [property: Id(2)] string? Tag,
     [property: Id(3)] Guid? BroadcastId);
 
+/// <summary>Counts and rates over a period; rates are percentages, to two decimals.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.MetricsFigures")]
-public sealed record MetricsFigures(
-    [property: Id(0)] long Sent,
-    [property: Id(1)] long Delivered,
-    [property: Id(2)] long Opens,
-    [property: Id(3)] long UniqueOpens,
-    [property: Id(4)] long Clicks,
-    [property: Id(5)] long UniqueClicks,
-    [property: Id(6)] decimal OpenRate,
-    [property: Id(7)] decimal ClickRate,
-    [property: Id(8)] decimal ClickToOpenRate);
+public sealed record MetricsFigures
+{
+    [Id(0)] public required long Sent { get; init; }
+    [Id(1)] public required long Delivered { get; init; }
+    [Id(2)] public required long Opens { get; init; }
+    [Id(3)] public required long UniqueOpens { get; init; }
+    [Id(4)] public required long Clicks { get; init; }
+    [Id(5)] public required long UniqueClicks { get; init; }
+    [Id(6)] public required decimal OpenRate { get; init; }
+    [Id(7)] public required decimal ClickRate { get; init; }
+    [Id(8)] public required decimal ClickToOpenRate { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Tracking.MetricsBucket")]
 public sealed record MetricsBucket([property: Id(0)] DateTimeOffset Start, [property: Id(1)] MetricsFigures Figures);

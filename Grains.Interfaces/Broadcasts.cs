@@ -2,16 +2,18 @@ namespace Tracking.Contracts;
 
 /// <summary>The body of <c>POST /v1/broadcasts</c>: one content for many recipients.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.BroadcastDraft")]
-public sealed record BroadcastDraft(
-    [property: Id(0)] string? From,
-    [property: Id(1)] string? Subject,
-    [property: Id(2)] string? Html,
-    [property: Id(3)] string? Text,
-    [property: Id(4)] EmailTag[]? Tags,
-    [property: Id(5)] TrackingSettings? Tracking,
-    [property: Id(6)] BroadcastRecipient[]? Recipients,
-    [property: Id(7)] string[]? ReplyTo = null,
-    [property: Id(8)] Dictionary<string, string>? Headers = null);
+public sealed record BroadcastDraft
+{
+    [Id(0)] public string? From { get; init; }
+    [Id(1)] public string? Subject { get; init; }
+    [Id(2)] public string? Html { get; init; }
+    [Id(3)] public string? Text { get; init; }
+    [Id(4)] public EmailTag[]? Tags { get; init; }
+    [Id(5)] public TrackingSettings? Tracking { get; init; }
+    [Id(6)] public BroadcastRecipient[]? Recipients { get; init; }
+    [Id(7)] public string[]? ReplyTo { get; init; }
+    [Id(8)] public Dictionary<string, string>? Headers { get; init; }
+}
 
 /// <summary>A recipient; <see cref="Tid"/> is the caller's own identifier for it, echoed in click links.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.BroadcastRecipient")]
@@ -30,8 +32,10 @@ public sealed record BroadcastView(
 [GenerateSerializer, Immutable, Alias("Tracking.BroadcastEmail")]
 public sealed record BroadcastEmail([property: Id(0)] Guid Id, [property: Id(1)] string To, [property: Id(2)] string Tid);
 
-[GenerateSerializer, Immutable, Alias("Tracking.BroadcastCreation")]
-public sealed record BroadcastCreation(
-    [property: Id(0)] BroadcastView? Broadcast,
-    [property: Id(1)] BroadcastEmail[]? Emails,
-    [property: Id(2)] Dictionary<string, string[]>? Errors);
+/// <summary>A broadcast made: its id, how many recipients it has, and the email made for each.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.BroadcastCreated")]
+public sealed record BroadcastCreated(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] int Recipients,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] BroadcastEmail[] Emails);

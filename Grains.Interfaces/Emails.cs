@@ -2,19 +2,21 @@ namespace Tracking.Contracts;
 
 /// <summary>The body of <c>POST /v1/emails</c>, as the client sent it (validated by the email grain).</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EmailDraft")]
-public sealed record EmailDraft(
-    [property: Id(0)] string? From,
-    [property: Id(1)] string[]? To,
-    [property: Id(2)] string? Subject,
-    [property: Id(3)] string? Html,
-    [property: Id(4)] string? Text,
-    [property: Id(5)] string[]? Cc,
-    [property: Id(6)] string[]? Bcc,
-    [property: Id(7)] string[]? ReplyTo,
-    [property: Id(8)] Dictionary<string, string>? Headers,
-    [property: Id(9)] EmailTag[]? Tags,
-    [property: Id(10)] TrackingSettings? Tracking,
-    [property: Id(11)] EmailAttachment[]? Attachments = null);
+public sealed record EmailDraft
+{
+    [Id(0)] public string? From { get; init; }
+    [Id(1)] public string[]? To { get; init; }
+    [Id(2)] public string? Subject { get; init; }
+    [Id(3)] public string? Html { get; init; }
+    [Id(4)] public string? Text { get; init; }
+    [Id(5)] public string[]? Cc { get; init; }
+    [Id(6)] public string[]? Bcc { get; init; }
+    [Id(7)] public string[]? ReplyTo { get; init; }
+    [Id(8)] public Dictionary<string, string>? Headers { get; init; }
+    [Id(9)] public EmailTag[]? Tags { get; init; }
+    [Id(10)] public TrackingSettings? Tracking { get; init; }
+    [Id(11)] public EmailAttachment[]? Attachments { get; init; }
+}
 
 /// <summary>A file sent with an email; <see cref="Content"/> is base64.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EmailAttachment")]
@@ -32,45 +34,41 @@ public sealed record TrackingSettings(
     [property: Id(1)] bool? Click = null,
     [property: Id(2)] bool? ClickText = null);
 
-/// <summary>What creating an email answered: either the accepted email or the reasons it was refused.</summary>
-[GenerateSerializer, Immutable, Alias("Tracking.EmailCreation")]
-public sealed record EmailCreation(
-    [property: Id(0)] EmailView? Email,
-    [property: Id(1)] Dictionary<string, string[]>? Errors,
-    // Set when the id's email was made by another request (an Idempotency-Key used twice).
-    [property: Id(2)] string? Conflict = null,
-    // Set when the email was made before, by the same request: a retry.
-    [property: Id(3)] bool Replayed = false);
+/// <summary>An accepted email; <see cref="Replayed"/> when an earlier request with the same Idempotency-Key made it.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.EmailAccepted")]
+public sealed record EmailAccepted([property: Id(0)] EmailView Email, [property: Id(1)] bool Replayed);
 
 /// <summary>An email as <c>GET /v1/emails/{id}</c> shows it.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EmailView")]
-public sealed record EmailView(
-    [property: Id(0)] Guid Id,
-    [property: Id(1)] string From,
-    [property: Id(2)] string[] To,
-    [property: Id(3)] string[] Cc,
-    [property: Id(4)] string[] Bcc,
-    [property: Id(5)] string[] ReplyTo,
-    [property: Id(6)] string Subject,
-    [property: Id(7)] string? Html,
-    [property: Id(8)] string? Text,
-    [property: Id(9)] Dictionary<string, string> Headers,
-    [property: Id(10)] EmailTag[] Tags,
-    [property: Id(11)] TrackedFlags Tracking,
-    [property: Id(12)] string Status,
-    [property: Id(13)] DateTimeOffset CreatedAt,
-    [property: Id(14)] DateTimeOffset? OpenedAt,
-    [property: Id(15)] DateTimeOffset? ClickedAt,
-    [property: Id(16)] int OpenCount,
-    [property: Id(17)] int ClickCount,
-    [property: Id(18)] LinkClicks[] Links,
-    [property: Id(19)] Guid? BroadcastId,
-    [property: Id(20)] string MessageId,
-    [property: Id(21)] int Attempts,
-    [property: Id(22)] string? LastError,
-    [property: Id(23)] string? SmtpResponse,
-    [property: Id(24)] DateTimeOffset? SentAt,
-    [property: Id(25)] AttachmentInfo[] Attachments);
+public sealed record EmailView
+{
+    [Id(0)] public required Guid Id { get; init; }
+    [Id(1)] public required string From { get; init; }
+    [Id(2)] public required string[] To { get; init; }
+    [Id(3)] public required string[] Cc { get; init; }
+    [Id(4)] public required string[] Bcc { get; init; }
+    [Id(5)] public required string[] ReplyTo { get; init; }
+    [Id(6)] public required string Subject { get; init; }
+    [Id(7)] public string? Html { get; init; }
+    [Id(8)] public string? Text { get; init; }
+    [Id(9)] public required Dictionary<string, string> Headers { get; init; }
+    [Id(10)] public required EmailTag[] Tags { get; init; }
+    [Id(11)] public required TrackedFlags Tracking { get; init; }
+    [Id(12)] public required string Status { get; init; }
+    [Id(13)] public required DateTimeOffset CreatedAt { get; init; }
+    [Id(14)] public DateTimeOffset? OpenedAt { get; init; }
+    [Id(15)] public DateTimeOffset? ClickedAt { get; init; }
+    [Id(16)] public int OpenCount { get; init; }
+    [Id(17)] public int ClickCount { get; init; }
+    [Id(18)] public required LinkClicks[] Links { get; init; }
+    [Id(19)] public Guid? BroadcastId { get; init; }
+    [Id(20)] public required string MessageId { get; init; }
+    [Id(21)] public int Attempts { get; init; }
+    [Id(22)] public string? LastError { get; init; }
+    [Id(23)] public string? SmtpResponse { get; init; }
+    [Id(24)] public DateTimeOffset? SentAt { get; init; }
+    [Id(25)] public required AttachmentInfo[] Attachments { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Tracking.AttachmentInfo")]
 public sealed record AttachmentInfo([property: Id(0)] string Filename, [property: Id(1)] string ContentType, [property: Id(2)] int Size);

@@ -4,6 +4,6 @@ namespace Tracking.Contracts;
 [Alias("Tracking.IBroadcastGrain")]
 public interface IBroadcastGrain : IGrainWithGuidKey
 {
-    [Alias("Create")] Task<BroadcastCreation> Create(Guid projectId, BroadcastDraft draft);
+    [Alias("Create")] Task<Outcome<BroadcastCreated>> Create(Guid projectId, BroadcastDraft draft);
     [Alias("Get")] Task<BroadcastView?> Get(Guid projectId);
 }

@@ -4,9 +4,9 @@ namespace Tracking.Contracts;
 [Alias("Tracking.IProjectGrain")]
 public interface IProjectGrain : IGrainWithGuidKey
 {
-    /// <summary>Newest first: after the cursor (from a previous page) or at an offset. Null when the cursor is not one this API gave out.</summary>
-    [Alias("ListEmails")] Task<EmailPage?> ListEmails(int limit, int offset, string? cursor);
+    /// <summary>Newest first: after the cursor (from a previous page) or at an offset. Invalid when the cursor is not one this API gave out.</summary>
+    [Alias("ListEmails")] Task<Outcome<EmailPage>> ListEmails(int limit, int offset, string? cursor);
 
-    /// <summary>Null when the cursor is not one this API gave out.</summary>
-    [Alias("ListEvents")] Task<EventPage?> ListEvents(EventQuery query);
+    /// <summary>Invalid when the cursor is not one this API gave out.</summary>
+    [Alias("ListEvents")] Task<Outcome<EventPage>> ListEvents(EventQuery query);
 }

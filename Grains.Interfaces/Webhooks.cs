@@ -16,25 +16,32 @@ public sealed record WebhookView(
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] string? DisabledReason);
 
-/// <summary>A webhook answer: the webhook (with its secret right after creation or rotation), or errors.</summary>
-[GenerateSerializer, Immutable, Alias("Tracking.WebhookResult")]
-public sealed record WebhookResult(
-    [property: Id(0)] WebhookView? Webhook,
-    [property: Id(1)] string? Secret = null,
-    [property: Id(2)] Dictionary<string, string[]>? Errors = null);
-
-[GenerateSerializer, Immutable, Alias("Tracking.WebhookDeliveryView")]
-public sealed record WebhookDeliveryView(
+/// <summary>A webhook with its signing secret, shown only when it is created or its secret rotated.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.WebhookWithSecret")]
+public sealed record WebhookWithSecret(
     [property: Id(0)] Guid Id,
-    [property: Id(1)] string EventId,
-    [property: Id(2)] string EventType,
-    [property: Id(3)] string Status,
-    [property: Id(4)] int Attempts,
-    [property: Id(5)] int? LastStatusCode,
-    [property: Id(6)] string? LastError,
-    [property: Id(7)] DateTimeOffset? NextAttemptAt,
-    [property: Id(8)] DateTimeOffset? DeliveredAt,
-    [property: Id(9)] DateTimeOffset CreatedAt);
+    [property: Id(1)] string Url,
+    [property: Id(2)] string[] Events,
+    [property: Id(3)] bool Enabled,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] string? DisabledReason,
+    [property: Id(6)] string Secret);
+
+/// <summary>One delivery of an event to a webhook, with its attempts so far.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.WebhookDeliveryView")]
+public sealed record WebhookDeliveryView
+{
+    [Id(0)] public required Guid Id { get; init; }
+    [Id(1)] public required string EventId { get; init; }
+    [Id(2)] public required string EventType { get; init; }
+    [Id(3)] public required string Status { get; init; }
+    [Id(4)] public required int Attempts { get; init; }
+    [Id(5)] public int? LastStatusCode { get; init; }
+    [Id(6)] public string? LastError { get; init; }
+    [Id(7)] public DateTimeOffset? NextAttemptAt { get; init; }
+    [Id(8)] public DateTimeOffset? DeliveredAt { get; init; }
+    [Id(9)] public required DateTimeOffset CreatedAt { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("Tracking.WebhookDeliveryPage")]
 public sealed record WebhookDeliveryPage(

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Contracts;
 
 namespace Tracking.Gateway.Endpoints;
@@ -6,73 +7,58 @@ namespace Tracking.Gateway.Endpoints;
 /// <summary>The Events API and the analytics API.</summary>
 public static partial class AnalyticsEndpoints
 {
-
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}:[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex TagFilter();
 
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/events").RequireApiKey().MapGet("/", Events);
-        var metrics = app.MapGroup("/v1/metrics").RequireApiKey();
-        metrics.MapGet("/", Metrics);
-        metrics.MapGet("/links", Links);
+        app.MapGroup("/v1/events").RequireApiKey().WithTags("Events")
+            .MapGet("/", Events).WithSummary("List events, newest first")
+            .WithDescription("Sent, delivered, failed, opened and clicked, with the IP address, user agent, referer and link where they apply.")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        var metrics = app.MapGroup("/v1/metrics").RequireApiKey().WithTags("Metrics");
+        metrics.MapGet("/", Metrics).WithSummary("Counts and rates, with a series by day or hour")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        metrics.MapGet("/links", Links).WithSummary("Clicks per link").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    static async Task<IResult> Events(HttpContext http, IGrainFactory grains)
+    static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Events([AsParameters] EventParameters query, HttpContext http, IGrainFactory grains)
     {
-        var request = http.Request;
-        if (!RequestBody.TryQueryInt(request, "days", 7, 1, 90, out var days, out var problem)
-            || !RequestBody.TryQueryInt(request, "limit", 50, 1, 100, out var limit, out problem)
-            || !RequestBody.TryQueryOffset(request, out var offset, out problem))
-            return problem!;
-        Guid? emailId = null;
-        if (Single(request, "email_id") is { } rawId)
-        {
-            if (!Guid.TryParse(rawId, out var parsed)) return Invalid("email_id", "must be an email id");
-            emailId = parsed;
-        }
-        var type = Single(request, "event_type");
-        if (type is not null && !EventTypes.All.Contains(type)) return Invalid("event_type", $"must be one of {string.Join(", ", EventTypes.All)}");
-        var cursor = Single(request, "cursor");
-        if (cursor is not null && offset != 0) return Invalid("offset", "cannot be combined with cursor");
+        var check = new QueryCheck();
+        var days = check.WholeNumber("days", query.Days, 7, 1, 90);
+        var limit = check.WholeNumber("limit", query.Limit, 50, 1, 100);
+        var offset = check.Offset(query.Offset, query.Cursor);
+        var emailId = check.Id("email_id", query.EmailId, "an email id");
+        var type = check.OneOf("event_type", query.EventType, EventTypes.All);
+        if (check.Failed(out var problem)) return problem;
 
         var page = await grains.GetGrain<IProjectGrain>(AuthenticatedProject.Of(http))
-            .ListEvents(new EventQuery(emailId, type, days, limit, offset, cursor));
-        return page is null ? Invalid("cursor", "is not a cursor from a previous page") : TypedResults.Ok(page);
+            .ListEvents(new EventQuery(emailId, type, days, limit, offset, query.Cursor));
+        return page is Done<EventPage> done ? TypedResults.Ok(done.Value) : ApiProblems.Refused(page, "Invalid query parameter", "");
     }
 
-    static async Task<IResult> Metrics(HttpContext http, IGrainFactory grains) =>
-        ReadQuery(http.Request, out var query) is { } problem
+    static async Task<Results<Ok<MetricsReport>, ProblemHttpResult>> Metrics([AsParameters] MetricsParameters parameters, HttpContext http,
+        IGrainFactory grains) =>
+        Check(parameters, out var query) is { } problem
             ? problem
             : TypedResults.Ok(await grains.GetGrain<IProjectMetricsGrain>(AuthenticatedProject.Of(http)).Report(query));
 
-    static async Task<IResult> Links(HttpContext http, IGrainFactory grains) =>
-        ReadQuery(http.Request, out var query) is { } problem
+    static async Task<Results<Ok<Listed<LinkMetrics>>, ProblemHttpResult>> Links([AsParameters] MetricsParameters parameters, HttpContext http,
+        IGrainFactory grains) =>
+        Check(parameters, out var query) is { } problem
             ? problem
-            : TypedResults.Ok(new { Data = await grains.GetGrain<IProjectMetricsGrain>(AuthenticatedProject.Of(http)).Links(query) });
+            : TypedResults.Ok(new Listed<LinkMetrics>(await grains.GetGrain<IProjectMetricsGrain>(AuthenticatedProject.Of(http)).Links(query)));
 
-    static IResult? ReadQuery(HttpRequest request, out MetricsQuery query)
+    static ProblemHttpResult? Check(MetricsParameters parameters, out MetricsQuery query)
     {
-        query = null!;
-        if (!RequestBody.TryQueryInt(request, "days", 7, 1, 90, out var days, out var problem)) return problem;
-        var groupBy = Single(request, "group_by") ?? "day";
-        if (groupBy is not ("day" or "hour")) return Invalid("group_by", "must be day or hour");
-        var tag = Single(request, "tag");
-        if (tag is not null && !TagFilter().IsMatch(tag)) return Invalid("tag", "must be name:value");
-        Guid? broadcast = null;
-        if (Single(request, "broadcast_id") is { } raw)
-        {
-            if (!Guid.TryParse(raw, out var parsed)) return Invalid("broadcast_id", "must be a broadcast id");
-            broadcast = parsed;
-        }
-        if (tag is not null && broadcast is not null) return Invalid("tag", "cannot be combined with broadcast_id");
+        var check = new QueryCheck();
+        var days = check.WholeNumber("days", parameters.Days, 7, 1, 90);
+        var groupBy = check.OneOf("group_by", parameters.GroupBy, ["day", "hour"]) ?? "day";
+        var tag = parameters.Tag;
+        if (tag is not null && !TagFilter().IsMatch(tag)) check.Refuse("tag", "must be name:value");
+        var broadcast = check.Id("broadcast_id", parameters.BroadcastId, "a broadcast id");
+        if (tag is not null && broadcast is not null) check.Refuse("tag", "cannot be combined with broadcast_id");
         query = new MetricsQuery(days, groupBy, tag, broadcast);
-        return null;
+        return check.Failed(out var problem) ? problem : null;
     }
-
-    static string? Single(HttpRequest request, string name) =>
-        request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
-
-    static IResult Invalid(string parameter, string message) =>
-        RequestBody.Invalid(new() { [parameter] = [message] }, "Invalid query parameter");
 }

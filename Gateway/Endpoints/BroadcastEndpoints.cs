@@ -1,34 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Contracts;
+
 namespace Tracking.Gateway.Endpoints;
 
 public static class BroadcastEndpoints
 {
+    const string NotValid = "The broadcast is not valid";
+
     public static RouteGroupBuilder MapBroadcasts(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/broadcasts").RequireApiKey();
-        group.MapPost("/", Create);
-        group.MapGet("/{id}", Get);
+        var group = app.MapGroup("/v1/broadcasts").RequireApiKey().WithTags("Broadcasts");
+        group.MapPost("/", Create).Accepts<BroadcastDraft>("application/json")
+            .WithSummary("Send one content to many recipients").WithDescription("Each recipient gets an email of its own; " +
+                "its click links carry its tid.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id}", Get).WithSummary("Get a broadcast, with its emails' statuses").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    static async Task<Results<Ok<BroadcastCreated>, ProblemHttpResult>> Create(HttpContext http, IGrainFactory grains)
     {
-        var (draft, problem) = await RequestBody.ReadObject<BroadcastDraft>(http.Request, "The broadcast is not valid");
+        var (draft, problem) = await RequestBody.ReadObject<BroadcastDraft>(http.Request, NotValid);
         if (draft is null) return problem!;
-
         var created = await grains.GetGrain<IBroadcastGrain>(Guid.NewGuid()).Create(AuthenticatedProject.Of(http), draft);
-        if (created.Errors is { Count: > 0 }) return RequestBody.Invalid(created.Errors, "The broadcast is not valid");
-        var broadcast = created.Broadcast!;
-        return TypedResults.Ok(new { broadcast.Id, broadcast.Recipients, broadcast.CreatedAt, created.Emails });
+        return created is Done<BroadcastCreated> { Value: var broadcast }
+            ? TypedResults.Ok(broadcast)
+            : ApiProblems.Refused(created, NotValid, "");
     }
 
-    static async Task<IResult> Get(string id, HttpContext http, IGrainFactory grains)
-    {
-        var broadcast = Guid.TryParse(id, out var broadcastId)
-            ? await grains.GetGrain<IBroadcastGrain>(broadcastId).Get(AuthenticatedProject.Of(http))
-            : null;
-        return broadcast is null
-            ? ApiProblems.NotFound($"No broadcast with id '{id}'.")
-            : TypedResults.Ok(broadcast);
-    }
+    static async Task<Results<Ok<BroadcastView>, ProblemHttpResult>> Get(string id, HttpContext http, IGrainFactory grains) =>
+        Guid.TryParse(id, out var broadcastId) && await grains.GetGrain<IBroadcastGrain>(broadcastId).Get(AuthenticatedProject.Of(http)) is { } broadcast
+            ? TypedResults.Ok(broadcast)
+            : ApiProblems.NotFound($"No broadcast with id '{id}'.");
 }

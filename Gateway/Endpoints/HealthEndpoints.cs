@@ -15,5 +15,6 @@ public static class HealthEndpoints
             {
                 return Results.Problem(statusCode: 503, title: "Service Unavailable", detail: "The cluster cannot be reached.");
             }
-        }).ExcludeFromDescription();
+        }).WithTags("Operations").WithSummary("Whether the service can answer: ok, or 503 when the cluster cannot be reached")
+        .Produces<string>(StatusCodes.Status200OK, "text/plain").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 }

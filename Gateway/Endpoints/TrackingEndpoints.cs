@@ -21,9 +21,15 @@ public static class TrackingEndpoints
 
     public static RouteGroupBuilder MapTracking(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("");
-        group.MapMethods(TrackingUrls.OpenRoute + "/{**emailId}", [HttpMethods.Get, HttpMethods.Head], ServePixel).ExcludeFromDescription();
-        group.MapGet(TrackingUrls.ClickRoute + "/{**trackingId}", FollowClick).ExcludeFromDescription();
+        var group = app.MapGroup("").WithTags("Tracking");
+        group.MapMethods(TrackingUrls.OpenRoute + "/{**emailId}", [HttpMethods.Get, HttpMethods.Head], ServePixel)
+            .WithSummary("The open pixel").WithDescription("Always a 1×1 transparent GIF, never cached; a GET records the email's open. " +
+                "Needs no API key: it is in the email.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/gif");
+        group.MapGet(TrackingUrls.ClickRoute + "/{**trackingId}", FollowClick)
+            .WithSummary("A tracked link").WithDescription("Records the click and redirects to the link's destination. A broadcast's " +
+                "link carries url, tid and sig in its query; a link whose signature does not verify never redirects. Needs no API key.")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound, contentType: "text/html");
         return group;
     }
 

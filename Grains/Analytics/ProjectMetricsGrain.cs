@@ -206,8 +206,12 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
     static MetricsFigures Figures(HourCounts c)
     {
         long delivered = c.Delivered + c.StoredSent;
-        return new MetricsFigures(c.Sent, delivered, c.Opens, c.UniqueOpens, c.Clicks, c.UniqueClicks,
-            Rate(c.UniqueOpens, delivered), Rate(c.UniqueClicks, delivered), Rate(c.UniqueClicks, c.UniqueOpens));
+        return new MetricsFigures
+        {
+            Sent = c.Sent, Delivered = delivered, Opens = c.Opens, UniqueOpens = c.UniqueOpens, Clicks = c.Clicks,
+            UniqueClicks = c.UniqueClicks, OpenRate = Rate(c.UniqueOpens, delivered), ClickRate = Rate(c.UniqueClicks, delivered),
+            ClickToOpenRate = Rate(c.UniqueClicks, c.UniqueOpens),
+        };
     }
 
     static decimal Rate(long part, long whole) => whole == 0 ? 0 : Math.Round(100m * part / whole, 2, MidpointRounding.AwayFromZero);

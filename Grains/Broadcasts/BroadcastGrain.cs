@@ -11,17 +11,18 @@ namespace Tracking.Grains.Broadcasts;
 /// </summary>
 public sealed class BroadcastGrain(BroadcastStore broadcasts, Outbox outbox, TimeProvider clock) : Grain, IBroadcastGrain
 {
-    public async Task<BroadcastCreation> Create(Guid projectId, BroadcastDraft draft)
+    public async Task<Outcome<BroadcastCreated>> Create(Guid projectId, BroadcastDraft draft)
     {
         var broadcastId = this.GetPrimaryKey();
-        if (await broadcasts.Find(broadcastId, projectId) is { } existing) return new(existing, null, null);
+        if (await broadcasts.Find(broadcastId, projectId) is not null) return new Conflicting<BroadcastCreated>("The broadcast exists already.");
 
         var errors = EmailValidation.Validate(draft);
-        if (errors.Count > 0) return new(null, null, errors);
+        if (errors.Count > 0) return new Invalid<BroadcastCreated>(errors);
 
         var flags = EmailTracker.Flags(draft.Tracking);
         var template = EmailTracker.Template(draft.Html, draft.Text, flags);
-        if (template.Links.Count > EmailValidation.MaxLinks) return new(null, null, EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
+        if (template.Links.Count > EmailValidation.MaxLinks)
+            return new Invalid<BroadcastCreated>(EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
         var now = clock.GetDatabaseNow();
         var from = draft.From!.Trim();
 
@@ -38,7 +39,7 @@ public sealed class BroadcastGrain(BroadcastStore broadcasts, Outbox outbox, Tim
         await broadcasts.Insert(new BroadcastRecord(broadcastId, projectId, now, from, draft.Subject!, draft.Tags ?? [], draft.Headers ?? [],
             draft.ReplyTo ?? [], template), records);
         outbox.Wake();
-        return new(await broadcasts.Find(broadcastId, projectId), made.ToArray(), null);
+        return new Done<BroadcastCreated>(new BroadcastCreated(broadcastId, made.Count, now, made.ToArray()));
     }
 
     public Task<BroadcastView?> Get(Guid projectId) => broadcasts.Find(this.GetPrimaryKey(), projectId);

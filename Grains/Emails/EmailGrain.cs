@@ -69,24 +69,25 @@ public sealed class EmailGrain(
         return loaded;
     }
 
-    public async Task<EmailCreation> Create(Guid projectId, EmailDraft draft, byte[]? requestHash = null)
+    public async Task<Outcome<EmailAccepted>> Create(Guid projectId, EmailDraft draft, byte[]? requestHash = null)
     {
         if (email is not null)
         {
-            if (email.ProjectId != projectId) return new(null, new() { ["id"] = ["is already taken"] });
-            if (requestHash is null) return new(await View(), null);
+            if (email.ProjectId != projectId) return new Invalid<EmailAccepted>(new() { ["id"] = ["is already taken"] });
+            if (requestHash is null) return new Done<EmailAccepted>(new(await View(), Replayed: false));
             var madeBy = await emails.RequestHash(EmailId);
             return requestHash.AsSpan().SequenceEqual(madeBy)
-                ? new(await View(), null, Replayed: true)
-                : new(null, null, Conflict: "This Idempotency-Key was used for a different email.");
+                ? new Done<EmailAccepted>(new(await View(), Replayed: true))
+                : new Conflicting<EmailAccepted>("This Idempotency-Key was used for a different email.");
         }
 
         var errors = EmailValidation.Validate(draft);
-        if (errors.Count > 0) return new(null, errors);
+        if (errors.Count > 0) return new Invalid<EmailAccepted>(errors);
 
         var flags = EmailTracker.Flags(draft.Tracking);
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
-        if (content.Links.Count > EmailValidation.MaxLinks) return new(null, EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
+        if (content.Links.Count > EmailValidation.MaxLinks)
+            return new Invalid<EmailAccepted>(EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
         var record = new EmailRecord(EmailId, projectId, null, clock.GetDatabaseNow(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
             draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
             draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus, requestHash);
@@ -96,7 +97,7 @@ public sealed class EmailGrain(
         directory.Add(EmailId, email);
         aggregates = Task.FromResult(new GrainState<EmailState>(new EmailState()));
         outbox.Wake();
-        return new(await View(), null);
+        return new Done<EmailAccepted>(new(await View(), Replayed: false));
     }
 
     public async Task<EmailView?> Get(Guid projectId) =>
@@ -153,10 +154,15 @@ public sealed class EmailGrain(
         await loading;
         var links = e.Links.Select(url => new LinkClicks(url, S.LinkClicks.GetValueOrDefault(url)))
             .Concat(S.LinkClicks.Where(c => !e.Links.Contains(c.Key)).Select(c => new LinkClicks(c.Key, c.Value)));
-        return new EmailView(e.Id, e.From, e.To, e.Cc, e.Bcc, e.ReplyTo, e.Subject, e.Html, e.Text, e.Headers, e.Tags,
-            e.Tracking, delivery.Status, e.CreatedAt, S.OpenedAt, S.ClickedAt, S.OpenCount, S.ClickCount, links.ToArray(),
-            e.BroadcastId, e.MessageId, delivery.Attempts, delivery.LastError, delivery.SmtpResponse, delivery.SentAt,
-            attachments);
+        return new EmailView
+        {
+            Id = e.Id, From = e.From, To = e.To, Cc = e.Cc, Bcc = e.Bcc, ReplyTo = e.ReplyTo, Subject = e.Subject,
+            Html = e.Html, Text = e.Text, Headers = e.Headers, Tags = e.Tags, Tracking = e.Tracking, Status = delivery.Status,
+            CreatedAt = e.CreatedAt, OpenedAt = S.OpenedAt, ClickedAt = S.ClickedAt, OpenCount = S.OpenCount,
+            ClickCount = S.ClickCount, Links = links.ToArray(), BroadcastId = e.BroadcastId, MessageId = e.MessageId,
+            Attempts = delivery.Attempts, LastError = delivery.LastError, SmtpResponse = delivery.SmtpResponse,
+            SentAt = delivery.SentAt, Attachments = attachments,
+        };
     }
 
     static DateTimeOffset Earliest(DateTimeOffset? known, DateTimeOffset candidate) =>

@@ -37,8 +37,11 @@ public static partial class EmailValidation
     /// <summary>A broadcast: the content rules of an email, then its recipients.</summary>
     public static Dictionary<string, string[]> Validate(BroadcastDraft draft)
     {
-        var content = new EmailDraft(draft.From, null, draft.Subject, draft.Html, draft.Text, null, null, draft.ReplyTo,
-            draft.Headers, draft.Tags, draft.Tracking);
+        var content = new EmailDraft
+        {
+            From = draft.From, Subject = draft.Subject, Html = draft.Html, Text = draft.Text, ReplyTo = draft.ReplyTo,
+            Headers = draft.Headers, Tags = draft.Tags, Tracking = draft.Tracking,
+        };
         var errors = new Errors(Validate(content, requireTo: false));
 
         var recipients = draft.Recipients ?? [];

@@ -86,9 +86,12 @@ public sealed class EventReader(NpgsqlDataSource db)
         var rows = new List<(long, EventItem)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            rows.Add((reader.GetInt64(0), new EventItem(PublicEventId.Of(reader.GetGuid(1)), reader.GetGuid(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8),
-                JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!)));
+            rows.Add((reader.GetInt64(0), new EventItem
+            {
+                Id = PublicEventId.Of(reader.GetGuid(1)), EmailId = reader.GetGuid(2), Type = reader.GetString(3),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(reader, 5), UserAgent = Text(reader, 6),
+                Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
+            }));
         return (rows.Take(limit).ToList(), rows.Count > limit);
     }
 

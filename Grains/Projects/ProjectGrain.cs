@@ -12,27 +12,29 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
 {
     Guid ProjectId => this.GetPrimaryKey();
 
-    public async Task<EmailPage?> ListEmails(int limit, int offset, string? cursor)
+    public async Task<Outcome<EmailPage>> ListEmails(int limit, int offset, string? cursor)
     {
         (DateTimeOffset, Guid)? after = null;
         if (cursor is not null)
         {
-            if (PageCursor.Email(cursor) is not { } position) return null;
+            if (PageCursor.Email(cursor) is not { } position) return new Invalid<EmailPage>(NotACursor);
             after = position;
         }
-        return await emails.List(ProjectId, limit, after is null ? offset : 0, after);
+        return new Done<EmailPage>(await emails.List(ProjectId, limit, after is null ? offset : 0, after));
     }
+
+    static Dictionary<string, string[]> NotACursor => new() { ["cursor"] = ["is not a cursor from a previous page"] };
 
     /// <summary>
     /// The window is whole hours: the current one and those before it, <c>days</c> × 24 in all, as the
     /// metrics count them, so the total comes from the metrics' hourly counts instead of a count over the log.
     /// </summary>
-    public async Task<EventPage?> ListEvents(EventQuery query)
+    public async Task<Outcome<EventPage>> ListEvents(EventQuery query)
     {
         long? before = null;
         if (query.Cursor is not null)
         {
-            if (PageCursor.Seq(query.Cursor) is not { } seq) return null;
+            if (PageCursor.Seq(query.Cursor) is not { } seq) return new Invalid<EventPage>(NotACursor);
             before = seq;
         }
         var fromHour = ProjectMetricsGrain.Hour(clock.GetUtcNow()) - query.Days * 24 + 1;
@@ -43,7 +45,7 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
             ? await events.CountForEmail(ProjectId, emailId, from, query.EventType)
             : await GrainFactory.GetGrain<IProjectMetricsGrain>(ProjectId).EventCount(fromHour, query.EventType);
         var (rows, hasMore) = await pageTask;
-        return new EventPage(rows.Select(r => r.Item).ToArray(), total, query.Limit, before is null ? query.Offset : 0, hasMore,
-            hasMore ? PageCursor.Of(rows[^1].Seq) : null);
+        return new Done<EventPage>(new EventPage(rows.Select(r => r.Item).ToArray(), total, query.Limit,
+            before is null ? query.Offset : 0, hasMore, hasMore ? PageCursor.Of(rows[^1].Seq) : null));
     }
 }

@@ -87,9 +87,13 @@ public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
         var rows = new List<WebhookDeliveryView>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            rows.Add(new WebhookDeliveryView(reader.GetGuid(0), PublicEventId.Of(reader.GetGuid(1)), reader.GetString(2),
-                reader.GetString(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6), Time(reader, 7), Time(reader, 8), reader.GetFieldValue<DateTimeOffset>(9)));
+            rows.Add(new WebhookDeliveryView
+            {
+                Id = reader.GetGuid(0), EventId = PublicEventId.Of(reader.GetGuid(1)), EventType = reader.GetString(2),
+                Status = reader.GetString(3), Attempts = reader.GetInt32(4), LastStatusCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                LastError = reader.IsDBNull(6) ? null : reader.GetString(6), NextAttemptAt = Time(reader, 7), DeliveredAt = Time(reader, 8),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
+            });
         return new WebhookDeliveryPage(rows.Take(limit).ToArray(), limit, offset, rows.Count > limit);
     }
 

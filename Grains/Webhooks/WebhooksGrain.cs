@@ -16,19 +16,19 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
 
     Guid ProjectId => this.GetPrimaryKey();
 
-    public async Task<WebhookResult> Create(WebhookDraft draft)
+    public async Task<Outcome<WebhookWithSecret>> Create(WebhookDraft draft)
     {
         var errors = await Validate(draft, creating: true);
-        if (errors.Count > 0) return new(null, Errors: errors);
+        if (errors.Count > 0) return new Invalid<WebhookWithSecret>(errors);
         await creating.WaitAsync();
         try
         {
             var max = options.Value.MaxPerProject;
             if ((await registry.List(ProjectId)).Length >= max)
-                return new(null, Errors: new() { ["webhooks"] = [$"a project has at most {max} endpoints; delete one first"] });
+                return new Invalid<WebhookWithSecret>(new() { ["webhooks"] = [$"a project has at most {max} endpoints; delete one first"] });
             var (view, secret) = await registry.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
             subscriptions.Changed();
-            return new(view, secret);
+            return new Done<WebhookWithSecret>(WithSecret(view, secret));
         }
         finally
         {
@@ -40,14 +40,14 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
 
     public Task<WebhookView?> Get(Guid webhookId) => registry.Get(ProjectId, webhookId);
 
-    public async Task<WebhookResult?> Update(Guid webhookId, WebhookDraft patch)
+    public async Task<Outcome<WebhookView>> Update(Guid webhookId, WebhookDraft patch)
     {
-        if (await registry.Get(ProjectId, webhookId) is null) return null;
+        if (await registry.Get(ProjectId, webhookId) is null) return new Missing<WebhookView>();
         var errors = await Validate(patch, creating: false);
-        if (errors.Count > 0) return new(null, Errors: errors);
+        if (errors.Count > 0) return new Invalid<WebhookView>(errors);
         var view = await registry.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled);
         subscriptions.Changed();
-        return view is null ? null : new(view);
+        return view is null ? new Missing<WebhookView>() : new Done<WebhookView>(view);
     }
 
     public async Task<bool> Delete(Guid webhookId)
@@ -57,8 +57,13 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
         return deleted;
     }
 
-    public async Task<WebhookResult?> RotateSecret(Guid webhookId) =>
-        await registry.Rotate(ProjectId, webhookId, RotationOverlap) is { } rotated ? new(rotated.View, rotated.Secret) : null;
+    public async Task<Outcome<WebhookWithSecret>> RotateSecret(Guid webhookId) =>
+        await registry.Rotate(ProjectId, webhookId, RotationOverlap) is { } rotated
+            ? new Done<WebhookWithSecret>(WithSecret(rotated.View, rotated.Secret))
+            : new Missing<WebhookWithSecret>();
+
+    static WebhookWithSecret WithSecret(WebhookView view, string secret) =>
+        new(view.Id, view.Url, view.Events, view.Enabled, view.CreatedAt, view.DisabledReason, secret);
 
     public Task<WebhookDeliveryPage?> Deliveries(Guid webhookId, int limit, int offset) => registry.Deliveries(ProjectId, webhookId, limit, offset);
 
