@@ -32,12 +32,19 @@ public sealed class BroadcastGrain(BroadcastStore broadcasts, Outbox outbox, Tim
         {
             var id = Guid.NewGuid();
             var tid = recipient.Tid ?? id.ToString();
-            records.Add(new EmailRecord(id, projectId, broadcastId, now, from, [recipient.To!], [], [], [], draft.Subject!, null, null,
-                [], [], [], flags, [], MessageIds.For(id, from), outbox.InitialStatus, Tid: tid));
+            // The content is the broadcast's, stored once; the row holds what is the recipient's own.
+            records.Add(new EmailRecord
+            {
+                Id = id, ProjectId = projectId, BroadcastId = broadcastId, CreatedAt = now, From = from, To = [recipient.To!],
+                Subject = draft.Subject!, Tracking = flags, MessageId = MessageIds.For(id, from), Status = outbox.InitialStatus, Tid = tid,
+            });
             made.Add(new BroadcastEmail(id, recipient.To!, tid));
         }
-        await broadcasts.Insert(new BroadcastRecord(broadcastId, projectId, now, from, draft.Subject!, draft.Tags ?? [], draft.Headers ?? [],
-            draft.ReplyTo ?? [], template), records);
+        await broadcasts.Insert(new BroadcastRecord
+        {
+            Id = broadcastId, ProjectId = projectId, CreatedAt = now, From = from, Subject = draft.Subject!, Tags = draft.Tags ?? [],
+            Headers = draft.Headers ?? [], ReplyTo = draft.ReplyTo ?? [], Content = template,
+        }, records);
         outbox.Wake();
         return new Done<BroadcastCreated>(new BroadcastCreated(broadcastId, made.Count, now, made.ToArray()));
     }

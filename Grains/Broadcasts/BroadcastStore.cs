@@ -7,16 +7,18 @@ using Tracking.Contracts;
 namespace Tracking.Grains.Broadcasts;
 
 /// <summary>A broadcast as <c>broadcasts</c> keeps it: its content once, as a template its recipients' copies are rendered from.</summary>
-public sealed record BroadcastRecord(
-    Guid Id,
-    Guid ProjectId,
-    DateTimeOffset CreatedAt,
-    string From,
-    string Subject,
-    EmailTag[] Tags,
-    Dictionary<string, string> Headers,
-    string[] ReplyTo,
-    BroadcastTemplate Content);
+public sealed record BroadcastRecord
+{
+    public required Guid Id { get; init; }
+    public required Guid ProjectId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string From { get; init; }
+    public required string Subject { get; init; }
+    public EmailTag[] Tags { get; init; } = [];
+    public Dictionary<string, string> Headers { get; init; } = [];
+    public string[] ReplyTo { get; init; } = [];
+    public required BroadcastTemplate Content { get; init; }
+}
 
 /// <summary>The <c>broadcasts</c> table.</summary>
 public sealed class BroadcastStore(NpgsqlDataSource db)

@@ -88,9 +88,14 @@ public sealed class EmailGrain(
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
         if (content.Links.Count > EmailValidation.MaxLinks)
             return new Invalid<EmailAccepted>(EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));
-        var record = new EmailRecord(EmailId, projectId, null, clock.GetDatabaseNow(), draft.From!.Trim(), draft.To!, draft.Cc ?? [], draft.Bcc ?? [],
-            draft.ReplyTo ?? [], draft.Subject!, content.Html, content.Text, draft.Headers ?? [], draft.Tags ?? [],
-            draft.Attachments ?? [], flags, content.Links, MessageIds.For(EmailId, draft.From!), outbox.InitialStatus, requestHash);
+        var record = new EmailRecord
+        {
+            Id = EmailId, ProjectId = projectId, CreatedAt = clock.GetDatabaseNow(), From = draft.From!.Trim(), To = draft.To!,
+            Cc = draft.Cc ?? [], Bcc = draft.Bcc ?? [], ReplyTo = draft.ReplyTo ?? [], Subject = draft.Subject!,
+            Html = content.Html, Text = content.Text, Headers = draft.Headers ?? [], Tags = draft.Tags ?? [],
+            Attachments = draft.Attachments ?? [], Tracking = flags, Links = content.Links,
+            MessageId = MessageIds.For(EmailId, draft.From!), Status = outbox.InitialStatus, RequestHash = requestHash,
+        };
         await emails.Insert(record);
         email = new EmailTracking(projectId, flags, content.Links);
         // Most opens come soon after sending: this silo's event log then knows the email already.

@@ -13,29 +13,31 @@ namespace Tracking.Grains.Emails;
 /// own (it is its broadcast's, see <see cref="Broadcasts.BroadcastStore"/>), only its <see cref="Tid"/>;
 /// read back, its content is rendered for it.
 /// </summary>
-public sealed record EmailRecord(
-    Guid Id,
-    Guid ProjectId,
-    Guid? BroadcastId,
-    DateTimeOffset CreatedAt,
-    string From,
-    string[] To,
-    string[] Cc,
-    string[] Bcc,
-    string[] ReplyTo,
-    string Subject,
-    string? Html,
-    string? Text,
-    Dictionary<string, string> Headers,
-    EmailTag[] Tags,
-    EmailAttachment[] Attachments,
-    TrackedFlags Tracking,
-    List<string> Links,
-    string MessageId,
-    string Status,
-    // SHA-256 of the request that made the email, when it had an Idempotency-Key (read back by RequestHash alone).
-    byte[]? RequestHash = null,
-    string? Tid = null);
+public sealed record EmailRecord
+{
+    public required Guid Id { get; init; }
+    public required Guid ProjectId { get; init; }
+    public Guid? BroadcastId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string From { get; init; }
+    public required string[] To { get; init; }
+    public string[] Cc { get; init; } = [];
+    public string[] Bcc { get; init; } = [];
+    public string[] ReplyTo { get; init; } = [];
+    public required string Subject { get; init; }
+    public string? Html { get; init; }
+    public string? Text { get; init; }
+    public Dictionary<string, string> Headers { get; init; } = [];
+    public EmailTag[] Tags { get; init; } = [];
+    public EmailAttachment[] Attachments { get; init; } = [];
+    public required TrackedFlags Tracking { get; init; }
+    public List<string> Links { get; init; } = [];
+    public required string MessageId { get; init; }
+    public required string Status { get; init; }
+    /// <summary>SHA-256 of the request that made the email, when it had an Idempotency-Key (read back by RequestHash alone).</summary>
+    public byte[]? RequestHash { get; init; }
+    public string? Tid { get; init; }
+}
 
 /// <summary>The few columns of an email that say whose it is, what it tracks and where its links go.</summary>
 public sealed record EmailTracking(Guid ProjectId, TrackedFlags Tracking, List<string> Links);
@@ -65,7 +67,7 @@ public sealed class EmailStore
     /// <summary>What <see cref="Read"/> reads from <c>email_contents</c>; without attachments, their content is not loaded.</summary>
     public static string ContentColumns(bool attachments = true) => $"""
         id, project_id, broadcast_id, created_at, from_address, to_addresses, cc, bcc, reply_to, subject, html, text,
-        headers, tags, {(attachments ? "attachments" : "'[]'::jsonb")}, track_open, track_click, links, message_id, status, tid, placeholder
+        headers, tags, {(attachments ? "attachments" : "'[]'::jsonb AS attachments")}, track_open, track_click, links, message_id, status, tid, placeholder
         """;
 
     /// <summary>Inserts emails and their <c>sent</c> events in one transaction, committed on return.</summary>
@@ -144,9 +146,8 @@ public sealed class EmailStore
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return null;
         var email = Read(reader);
-        return (email, new DeliveryStatus(email.Status, reader.GetInt32(22), TextOrNull(reader, 23), TextOrNull(reader, 24),
-            reader.IsDBNull(25) ? null : reader.GetFieldValue<DateTimeOffset>(25)),
-            JsonSerializer.Deserialize<AttachmentInfo[]>(reader.GetString(26), Json)!);
+        return (email, new DeliveryStatus(email.Status, reader.GetInt32(reader.GetOrdinal("attempts")), TextOrNull(reader, "last_error"),
+            TextOrNull(reader, "smtp_response"), Nullable<DateTimeOffset>(reader, "sent_at")), FromJson<AttachmentInfo[]>(reader, "attachment_info"));
     }
 
     /// <summary>
@@ -202,19 +203,38 @@ public sealed class EmailStore
     /// <summary>A row of <see cref="ContentColumns"/>, a broadcast recipient's copy rendered from its template.</summary>
     public EmailRecord Read(NpgsqlDataReader r)
     {
-        var email = new EmailRecord(
-            r.GetGuid(0), r.GetGuid(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetFieldValue<DateTimeOffset>(3),
-            r.GetString(4), r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6), r.GetFieldValue<string[]>(7),
-            r.GetFieldValue<string[]>(8), r.GetString(9), TextOrNull(r, 10), TextOrNull(r, 11),
-            JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(12), Json)!,
-            JsonSerializer.Deserialize<EmailTag[]>(r.GetString(13), Json)!,
-            JsonSerializer.Deserialize<EmailAttachment[]>(r.GetString(14), Json)!,
-            new TrackedFlags(r.GetBoolean(15), r.GetBoolean(16)),
-            [.. r.GetFieldValue<string[]>(17)], r.GetString(18), r.GetString(19), Tid: TextOrNull(r, 20));
-        if (TextOrNull(r, 21) is not { } placeholder) return email;
+        var email = new EmailRecord
+        {
+            Id = r.GetGuid(r.GetOrdinal("id")),
+            ProjectId = r.GetGuid(r.GetOrdinal("project_id")),
+            BroadcastId = Nullable<Guid>(r, "broadcast_id"),
+            CreatedAt = r.GetFieldValue<DateTimeOffset>(r.GetOrdinal("created_at")),
+            From = r.GetString(r.GetOrdinal("from_address")),
+            To = r.GetFieldValue<string[]>(r.GetOrdinal("to_addresses")),
+            Cc = r.GetFieldValue<string[]>(r.GetOrdinal("cc")),
+            Bcc = r.GetFieldValue<string[]>(r.GetOrdinal("bcc")),
+            ReplyTo = r.GetFieldValue<string[]>(r.GetOrdinal("reply_to")),
+            Subject = r.GetString(r.GetOrdinal("subject")),
+            Html = TextOrNull(r, "html"),
+            Text = TextOrNull(r, "text"),
+            Headers = FromJson<Dictionary<string, string>>(r, "headers"),
+            Tags = FromJson<EmailTag[]>(r, "tags"),
+            Attachments = FromJson<EmailAttachment[]>(r, "attachments"),
+            Tracking = new TrackedFlags(r.GetBoolean(r.GetOrdinal("track_open")), r.GetBoolean(r.GetOrdinal("track_click"))),
+            Links = [.. r.GetFieldValue<string[]>(r.GetOrdinal("links"))],
+            MessageId = r.GetString(r.GetOrdinal("message_id")),
+            Status = r.GetString(r.GetOrdinal("status")),
+            Tid = TextOrNull(r, "tid"),
+        };
+        if (TextOrNull(r, "placeholder") is not { } placeholder) return email;
         var (html, text) = new BroadcastTemplate(email.Html, email.Text, email.Links, placeholder).Render(email.Id, email.Tid!, links);
         return email with { Html = html, Text = text };
     }
 
-    static string? TextOrNull(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    static string? TextOrNull(NpgsqlDataReader r, string column) => r.GetOrdinal(column) is var i && r.IsDBNull(i) ? null : r.GetString(i);
+
+    static T? Nullable<T>(NpgsqlDataReader r, string column) where T : struct =>
+        r.GetOrdinal(column) is var i && r.IsDBNull(i) ? null : r.GetFieldValue<T>(i);
+
+    static T FromJson<T>(NpgsqlDataReader r, string column) => JsonSerializer.Deserialize<T>(r.GetString(r.GetOrdinal(column)), Json)!;
 }

@@ -5,9 +5,21 @@ using Tracking.Contracts;
 namespace Tracking.Grains.Events;
 
 /// <summary>An event as the metrics fold it in, with what the fold needs to know about its email.</summary>
-public sealed record MetricEvent(
-    long Seq, string Type, DateTimeOffset CreatedAt, string? Link, string[] Tags, Guid? BroadcastId,
-    bool Stored, bool FirstOpen, bool FirstClick, bool FirstClickOnLink);
+public sealed record MetricEvent
+{
+    public required long Seq { get; init; }
+    public required string Type { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public string? Link { get; init; }
+    /// <summary>The email's tags, as name:value.</summary>
+    public required string[] Tags { get; init; }
+    public Guid? BroadcastId { get; init; }
+    /// <summary>Whether the email is stored only (no relay): its sent event counts as delivered.</summary>
+    public bool Stored { get; init; }
+    public bool FirstOpen { get; init; }
+    public bool FirstClick { get; init; }
+    public bool FirstClickOnLink { get; init; }
+}
 
 /// <summary>An event with what a webhook's payload tells of its email.</summary>
 public sealed record NotifiableEvent(EmailEvent Event, EmailSnapshot Email);
@@ -50,9 +62,13 @@ public sealed class EventReader(NpgsqlDataSource db)
         while (await reader.ReadAsync())
         {
             var tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(4), Json)!.Select(t => $"{t.Name}:{t.Value}").ToArray();
-            events.Add(new MetricEvent(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), tags, reader.IsDBNull(5) ? null : reader.GetGuid(5),
-                reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8), reader.GetBoolean(9)));
+            events.Add(new MetricEvent
+            {
+                Seq = reader.GetInt64(0), Type = reader.GetString(1), CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
+                Link = Text(reader, 3), Tags = tags, BroadcastId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
+                Stored = reader.GetBoolean(6), FirstOpen = reader.GetBoolean(7), FirstClick = reader.GetBoolean(8),
+                FirstClickOnLink = reader.GetBoolean(9),
+            });
         }
         return (now, events);
     }

@@ -31,8 +31,11 @@ for (var i = 0; i < count; i++)
 {
     var id = Guid.NewGuid();
     var content = tracker.Track(id, $"<html><body><a href=\"https://shop.example/item/{i % 500}\">item</a></body></html>", null, flags);
-    records.Add(new EmailRecord(id, projectId, null, now, "news@acme.example", [$"r{i}@example.com"], [], [], [], "Bench",
-        content.Html, null, [], [], [], flags, content.Links, $"{id:N}@acme.example", EmailStatuses.Stored));
+    records.Add(new EmailRecord
+    {
+        Id = id, ProjectId = projectId, CreatedAt = now, From = "news@acme.example", To = [$"r{i}@example.com"], Subject = "Bench",
+        Html = content.Html, Tracking = flags, Links = content.Links, MessageId = $"{id:N}@acme.example", Status = EmailStatuses.Stored,
+    });
     pixels.Add($"/v1/track/open/{id}");
     clicks.Add($"/v1/track/click/{signature.ClickTrackingId(id, 0)}");
 }

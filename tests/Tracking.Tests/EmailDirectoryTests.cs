@@ -64,8 +64,11 @@ public class EmailDirectoryTrackingTests(TrackingStack stack)
         var signature = await stack.Signature();
         var projectId = (await new Tracking.Grains.Projects.ProjectStore(stack.Db).Create("directory")).ProjectId;
         var now = DateTimeOffset.UtcNow;
-        EmailRecord Record(Guid id, TrackedFlags flags, List<string> links) => new(id, projectId, null, now, "news@acme.example",
-            ["r@example.com"], [], [], [], "Hi", "<p>hi</p>", null, [], [], [], flags, links, $"{id:N}@acme.example", EmailStatuses.Stored);
+        EmailRecord Record(Guid id, TrackedFlags flags, List<string> links) => new()
+        {
+            Id = id, ProjectId = projectId, CreatedAt = now, From = "news@acme.example", To = ["r@example.com"], Subject = "Hi",
+            Html = "<p>hi</p>", Tracking = flags, Links = links, MessageId = $"{id:N}@acme.example", Status = EmailStatuses.Stored,
+        };
         var tracked = Guid.NewGuid();
         var untracked = Guid.NewGuid();
         var links = new Tracking.Grains.Links.TrackingLinks(TrackingUrls.At("http://127.0.0.1:8080"), signature);
