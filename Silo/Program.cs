@@ -13,11 +13,11 @@ if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
 {
     // One process (./run.sh): the silo serves the Gateway's endpoints itself, and opens no port for clients.
     var web = WebApplication.CreateBuilder(args);
-    await TrackingSilo.AddTo(web, acceptsClients: false);
+    TrackingSilo.AddTo(web, acceptsClients: false);
     await web.AddGateway(siloInProcess: true).Build().MapGateway().RunAsync();
     return;
 }
 
 var builder = Host.CreateApplicationBuilder(args);
-await TrackingSilo.AddTo(builder, acceptsClients: true);
+TrackingSilo.AddTo(builder, acceptsClients: true);
 await builder.Build().RunAsync();

@@ -120,8 +120,7 @@ public sealed class ServerSecrets(NpgsqlDataSource db, SecretBox box)
 /// Picks up signing keys added by a rotation (on any silo, or by the command) within a minute, so that every
 /// silo can check the links any other signs.
 /// </summary>
-/// <param name="known">How many keys the silo started with.</param>
-public sealed class SigningKeyRefresh(ServerSecrets secrets, TrackingSignature signature, int known, TimeSpan every,
+public sealed class SigningKeyRefresh(ServerSecrets secrets, TrackingSignature signature, TimeSpan every,
     ILogger<SigningKeyRefresh> log) : BackgroundService
 {
 
@@ -134,10 +133,9 @@ public sealed class SigningKeyRefresh(ServerSecrets secrets, TrackingSignature s
                 await Task.Delay(every, stoppingToken);
                 var keys = await secrets.SigningKeys();
                 // Keys are only ever added, so a new count means a new key.
-                if (keys.Length == known) continue;
+                if (keys.Length == signature.KeyCount) continue;
                 signature.Use(keys);
                 log.LogInformation("Signing with a new key; {Count} keys verify", keys.Length);
-                known = keys.Length;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception ex)

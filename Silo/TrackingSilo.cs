@@ -26,13 +26,15 @@ namespace Tracking.Silo;
 public static class TrackingSilo
 {
     /// <param name="acceptsClients">Whether a separate Gateway connects to this silo (see <see cref="ClusterMembership"/>).</param>
-    public static async Task AddTo(IHostApplicationBuilder builder, bool acceptsClients)
+    public static void AddTo(IHostApplicationBuilder builder, bool acceptsClients)
     {
         builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         var config = builder.Configuration;
-        var (db, connectionString, secrets) = await Prepare(config);
-        var configuredKeys = ServerSecrets.ConfiguredSigningKeys(config["Tracking:SigningKey"]);
-        var signingKeys = configuredKeys ?? await secrets.SigningKeys();
+        var (db, connectionString, secrets) = Open(config);
+        builder.Services.AddSingleton(db);
+        builder.Services.AddSingleton(secrets);
+        // First of the hosted services: the schema, the first project and the keys are ready before anything else starts.
+        builder.Services.AddHostedService<StartupWork>();
 
         builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section)
             .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
@@ -44,16 +46,14 @@ public static class TrackingSilo
             .Configure(o => o.AloneInCluster = !ClusterMembership.InDatabase(config))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>>(new Checked<WebhookOptions>(o => o.Problem()));
-        builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(services => new EventLogConnection(connectionString, services.GetRequiredService<ILogger<EventLogConnection>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(secrets.Box);
-        builder.Services.AddSingleton(secrets);
-        var signature = new TrackingSignature(signingKeys);
-        builder.Services.AddSingleton(signature);
         // Keys from configuration change with the configuration; keys in the database, by rotation at any time.
-        if (configuredKeys is null)
-            builder.Services.AddHostedService(sp => new SigningKeyRefresh(secrets, signature, signingKeys.Length,
+        var signature = new TrackingSignature();
+        builder.Services.AddSingleton(signature);
+        if (ServerSecrets.ConfiguredSigningKeys(config["Tracking:SigningKey"]) is null)
+            builder.Services.AddHostedService(sp => new SigningKeyRefresh(secrets, signature,
                 TimeSpan.FromSeconds(config.GetValue("Tracking:SigningKeyRefreshSeconds", 60.0)), sp.GetRequiredService<ILogger<SigningKeyRefresh>>()));
         builder.Services.AddSingleton(sp => TrackingUrls.At(sp.GetRequiredService<IOptions<TrackingOptions>>().Value.PublicBaseUrl));
         builder.Services.AddSingleton<TrackingLinks>();
@@ -110,44 +110,40 @@ public static class TrackingSilo
     }
 
     /// <summary>
-    /// What comes before the host is built: the settings' short names, the database, its schema, the first
-    /// project and the secrets, the last three under the start-up lock.
+    /// The environment variables the README documents, each the short name of a configuration key; the
+    /// standard Section__Key variables work as well.
     /// </summary>
-    static async Task<(NpgsqlDataSource Db, string ConnectionString, ServerSecrets Secrets)> Prepare(IConfigurationManager config)
+    static readonly (string Variable, string Key)[] Environment =
+    [
+        ("TRACKING_POSTGRES", "ConnectionStrings:Tracking"),
+        ("TRACKING_PUBLIC_BASE_URL", "Tracking:PublicBaseUrl"),
+        ("TRACKING_BOOTSTRAP_API_KEY", "Tracking:BootstrapApiKey"),
+        ("TRACKING_SIGNING_KEY", "Tracking:SigningKey"),
+        ("TRACKING_SECRETS_KEY", "Tracking:SecretsKey"),
+        ("TRACKING_WEBHOOKS_ALLOW_HTTP", "Webhooks:AllowHttp"),
+        ("TRACKING_WEBHOOKS_ALLOWED_HOSTS", "Webhooks:AllowedHosts"),
+        ("TRACKING_SMTP_HOST", "Smtp:Host"),
+        ("TRACKING_SMTP_PORT", "Smtp:Port"),
+        ("TRACKING_SMTP_SECURITY", "Smtp:Security"),
+        ("TRACKING_SMTP_USERNAME", "Smtp:Username"),
+        ("TRACKING_SMTP_PASSWORD", "Smtp:Password"),
+        ("TRACKING_SMTP_ALLOW_INSECURE_AUTH", "Smtp:AllowInsecureAuth"),
+    ];
+
+    /// <summary>The settings' short names mapped, and what the rest needs at once: the database and the secrets key.</summary>
+    static (NpgsqlDataSource Db, string ConnectionString, ServerSecrets Secrets) Open(IConfigurationManager config)
     {
-        // The short names the README documents; the standard Section__Key variables work as well.
-        config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Tracking"] = Environment.GetEnvironmentVariable("TRACKING_POSTGRES") ?? config.GetConnectionString("Tracking"),
-            ["Tracking:PublicBaseUrl"] = Environment.GetEnvironmentVariable("TRACKING_PUBLIC_BASE_URL")
-                ?? config["Tracking:PublicBaseUrl"]
-                ?? Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0],
-            ["Tracking:BootstrapApiKey"] = Environment.GetEnvironmentVariable("TRACKING_BOOTSTRAP_API_KEY") ?? config["Tracking:BootstrapApiKey"],
-            ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("TRACKING_SIGNING_KEY") ?? config["Tracking:SigningKey"],
-            ["Tracking:SecretsKey"] = Environment.GetEnvironmentVariable("TRACKING_SECRETS_KEY") ?? config["Tracking:SecretsKey"],
-            ["Webhooks:AllowHttp"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOW_HTTP") ?? config["Webhooks:AllowHttp"],
-            ["Webhooks:AllowedHosts"] = Environment.GetEnvironmentVariable("TRACKING_WEBHOOKS_ALLOWED_HOSTS") ?? config["Webhooks:AllowedHosts"],
-            ["Smtp:Host"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_HOST") ?? config["Smtp:Host"],
-            ["Smtp:Port"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PORT") ?? config["Smtp:Port"],
-            ["Smtp:Security"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_SECURITY") ?? config["Smtp:Security"],
-            ["Smtp:Username"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_USERNAME") ?? config["Smtp:Username"],
-            ["Smtp:Password"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_PASSWORD") ?? config["Smtp:Password"],
-            ["Smtp:AllowInsecureAuth"] = Environment.GetEnvironmentVariable("TRACKING_SMTP_ALLOW_INSECURE_AUTH") ?? config["Smtp:AllowInsecureAuth"],
-        }.Where(kv => kv.Value is not null));
+        var mapped = Environment.ToDictionary(e => e.Key, e => System.Environment.GetEnvironmentVariable(e.Variable) ?? config[e.Key]);
+        // Unless set, links point where the service listens.
+        mapped["Tracking:PublicBaseUrl"] ??= System.Environment.GetEnvironmentVariable("TRACKING_URLS")?.Split(';')[0];
+        config.AddInMemoryCollection(mapped.Where(kv => kv.Value is not null));
 
         var connectionString = DatabaseConnection.Tune(config.GetConnectionString("Tracking")
             ?? throw new InvalidOperationException("No database: set TRACKING_POSTGRES to a PostgreSQL connection string."));
-        var box = ServerSecrets.BoxFrom(config["Tracking:SecretsKey"]);
+        // Checked now, so that a bad key stops the start with its reason.
+        ServerSecrets.ConfiguredSigningKeys(config["Tracking:SigningKey"]);
         var db = NpgsqlDataSource.Create(connectionString);
-        var secrets = new ServerSecrets(db, box);
-        using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
-            // Silos starting together on a new database make one first project and one first key, not one each.
-            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"), async () =>
-            {
-                await BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]);
-                await secrets.Prepare();
-            });
-        return (db, connectionString, secrets);
+        return (db, connectionString, new ServerSecrets(db, ServerSecrets.BoxFrom(config["Tracking:SecretsKey"])));
     }
 
     /// <summary>
@@ -156,9 +152,11 @@ public static class TrackingSilo
     /// </summary>
     public static async Task RotateSigningKey(IHostApplicationBuilder builder)
     {
-        var (db, _, secrets) = await Prepare(builder.Configuration);
+        var (db, _, secrets) = Open(builder.Configuration);
         await using (db)
+        using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
         {
+            await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"), secrets.Prepare);
             await secrets.RotateSigningKey();
             Console.WriteLine($"Added a signing key: {(await secrets.SigningKeys()).Length} keys verify links, the new one signs them " +
                 "(running silos take it up within a minute).");
@@ -177,21 +175,5 @@ public static class TrackingSilo
     {
         services.AddSingleton<T>();
         services.AddHostedService(sp => sp.GetRequiredService<T>());
-    }
-
-    static async Task BootstrapProject(ProjectStore projects, string? apiKey)
-    {
-        if (await projects.AnyApiKey()) return;
-        var created = await projects.Create("default", string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim());
-        if (string.IsNullOrWhiteSpace(apiKey))
-            Console.WriteLine($"""
-
-                Created project "default" with API key (shown only this once, keep it):
-
-                    {created.ApiKey}
-
-                """);
-        else
-            Console.WriteLine("Created project \"default\" with the API key from TRACKING_BOOTSTRAP_API_KEY.");
     }
 }

@@ -16,8 +16,13 @@ public sealed class TrackingSignature
 
     public TrackingSignature(params byte[][] keys) => this.keys = Checked(keys);
 
+    /// <summary>Keys to come: the silo's start-up work reads them before anything signs or checks a link.</summary>
+    public TrackingSignature() => keys = [];
+
     /// <summary>From now on, <paramref name="newKeys"/>[0] signs and each of them verifies.</summary>
     public void Use(byte[][] newKeys) => keys = Checked(newKeys);
+
+    public int KeyCount => keys.Length;
 
     static byte[][] Checked(byte[][] keys) => keys.Length > 0 ? keys : throw new ArgumentException("At least one signing key is needed.");
 
