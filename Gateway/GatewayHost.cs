@@ -38,7 +38,7 @@ public static class GatewayHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HitLimits>();
         services.AddSingleton<AuthFailureLimits>();
-        services.AddSingleton(sp => new TrackingHits(sp.GetRequiredService<IGrainFactory>(), spread: !siloInProcess,
+        services.AddSingleton(sp => new TrackingHits(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>(), spread: !siloInProcess,
             sp.GetRequiredService<IOptions<TrafficLimitOptions>>().Value.MaxQueuedHits));
         services.AddProblemDetails();
         services.AddApiDocument();

@@ -92,8 +92,7 @@ public sealed class HitLimits : IDisposable
     {
         var (limited, full) = (Interlocked.Exchange(ref rateLimited, 0), Interlocked.Exchange(ref queueFull, 0));
         if (limited + full > 0)
-            log.LogWarning("{Count} opens and clicks were not recorded in the last {Seconds} s: {RateLimited} over the per-address limit, {QueueFull} with the queue to the cluster full",
-                limited + full, ReportEvery.TotalSeconds, limited, full);
+            log.HitsDropped(limited + full, ReportEvery.TotalSeconds, limited, full);
     }
 
     public void Dispose()

@@ -36,7 +36,7 @@ public static class SchemaMigrations
                 await Execute(connection, sql);
                 await Execute(connection, "INSERT INTO schema_migrations (version) VALUES ($1)", version);
                 await transaction.CommitAsync(ct);
-                log.LogInformation("Applied schema migration {Version}", version);
+                log.MigrationApplied(version);
             }
             if (thenUnderLock is not null) await thenUnderLock();
         }

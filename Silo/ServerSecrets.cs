@@ -128,19 +128,19 @@ public sealed class SigningKeyRefresh(ServerSecrets secrets, TrackingSignature s
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            await Task.Delay(every, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (stoppingToken.IsCancellationRequested) break;
             try
             {
-                await Task.Delay(every, stoppingToken);
                 var keys = await secrets.SigningKeys();
                 // Keys are only ever added, so a new count means a new key.
                 if (keys.Length == signature.KeyCount) continue;
                 signature.Use(keys);
-                log.LogInformation("Signing with a new key; {Count} keys verify", keys.Length);
+                log.SigningKeyAdded(keys.Length);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception ex)
             {
-                log.LogWarning(ex, "Could not read the signing keys; the ones in use stay");
+                log.SigningKeysNotRead(ex);
             }
         }
     }

@@ -46,7 +46,7 @@ public static class TrackingEndpoints
                 }
                 catch (Exception ex)
                 {
-                    log.LogWarning(ex, "Open of {EmailId} was not recorded", id);
+                    log.OpenNotRecorded(ex, id);
                 }
         }
 
@@ -93,7 +93,7 @@ public static class TrackingEndpoints
             }
             catch (Exception ex)
             {
-                log.LogError(ex, "Click on {EmailId} could not be checked", emailId);
+                log.ClickNotChecked(ex, emailId);
                 outcome = new(null, Unavailable: true);
             }
 

@@ -119,7 +119,7 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
                 saveTimer?.Dispose();
                 saveTimer = null;
                 try { await Save(); }
-                catch (Exception ex) { log.LogWarning(ex, "Could not save the metrics of project {ProjectId}; trying again with the next", ProjectId); }
+                catch (Exception ex) { log.MetricsNotSaved(ex, ProjectId); }
             }, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
     }
 

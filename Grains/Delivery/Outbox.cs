@@ -23,7 +23,7 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
     const int BatchSize = 20;
     static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     readonly SmtpOptions smtp = options.Value;
-    readonly SemaphoreSlim wake = new(0, 1);
+    readonly WakeSignal wake = new();
 
     /// <summary>What a newly accepted email starts as: queued for the relay, or only stored when there is none.</summary>
     public string InitialStatus => smtp.Enabled ? EmailStatuses.Queued : EmailStatuses.Stored;
@@ -31,14 +31,14 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
     /// <summary>Something was queued: look now rather than at the next poll.</summary>
     public void Wake()
     {
-        if (wake.CurrentCount == 0) try { wake.Release(); } catch (SemaphoreFullException) { }
+        wake.Set();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!smtp.Enabled)
         {
-            log.LogInformation("No SMTP relay configured (TRACKING_SMTP_HOST): emails are stored, not sent.");
+            log.NoRelay();
             return;
         }
         while (!stoppingToken.IsCancellationRequested)
@@ -47,12 +47,12 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
             {
                 var due = await Claim(stoppingToken);
                 if (due.Count > 0) await Deliver(due, stoppingToken);
-                else await wake.WaitAsync(IdlePoll, stoppingToken);
+                else await wake.Wait(IdlePoll, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)
             {
-                log.LogError(ex, "Outbox pass failed");
+                log.OutboxPassFailed(ex);
                 await Task.Delay(IdlePoll, stoppingToken).ContinueWith(_ => { });
             }
         }
@@ -96,14 +96,21 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 var (permanent, reason) = Classify(ex);
-                log.LogWarning("Delivery of {EmailId} failed ({Kind}): {Reason}", email.Id, permanent ? "permanent" : "temporary", reason);
+                log.DeliveryFailed(email.Id, permanent ? "permanent" : "temporary", reason);
                 if (permanent) await MarkFailed(email.Id, reason);
                 else await Retry(email.Id, reason);
                 // After a failure the session may be in any state: start the next message on a fresh one.
-                if (client.IsConnected) try { await client.DisconnectAsync(true, ct); } catch { }
+                await Disconnect(client, ct);
             }
         }
-        if (client.IsConnected) try { await client.DisconnectAsync(true, ct); } catch { }
+        await Disconnect(client, ct);
+    }
+
+    async Task Disconnect(SmtpClient client, CancellationToken ct)
+    {
+        if (!client.IsConnected) return;
+        try { await client.DisconnectAsync(true, ct); }
+        catch (Exception ex) { log.SmtpNotClosed(ex); }
     }
 
     async Task Connect(SmtpClient client, CancellationToken ct)

@@ -140,7 +140,7 @@ public sealed class EmailGrain(
         catch (Exception ex)
         {
             // The events are durable; the snapshot is tried again with the next events or on deactivation.
-            log.LogWarning(ex, "Could not save state of email {EmailId}", EmailId);
+            log.SnapshotNotSaved(ex, EmailId);
         }
     }
 

@@ -59,7 +59,7 @@ public sealed class EngagementGrain(
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "{Count} opens and clicks were not recorded", engagements.Count);
+            log.EngagementsNotRecorded(ex, engagements.Count);
             var fallbacks = await Task.WhenAll(engagements.Select(Unrecorded));
             for (var j = 0; j < fallbacks.Length; j++) outcomes[from[j]] = fallbacks[j];
             return;
@@ -120,7 +120,7 @@ public sealed class EngagementGrain(
         catch (Exception ex)
         {
             // An unchecked link is never followed.
-            log.LogError(ex, "Click on email {EmailId} could not be checked", e.EmailId);
+            log.ClickNotChecked(ex, e.EmailId);
             return new(null, Unavailable: true);
         }
     }

@@ -84,7 +84,7 @@ public sealed class EventLog : IHostedService, IEventLog
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "Could not commit {Count} events", events.Length);
+            log.EventsNotCommitted(ex, events.Length);
             throw;
         }
         var results = new IReadOnlyList<RecordedEngagement?>[appended.Count];
@@ -108,7 +108,7 @@ public sealed class EventLog : IHostedService, IEventLog
         {
             if (events.Count == 1)
             {
-                log.LogWarning(ex, "Event {EventId} of email {EmailId} could not be stored and is dropped", events[0].Id, events[0].EmailId);
+                log.EventDropped(ex, events[0].Id, events[0].EmailId);
                 return [null];
             }
             var half = events.Count / 2;
@@ -137,7 +137,7 @@ public sealed class EventLog : IHostedService, IEventLog
             }
             catch (NpgsqlException ex) when (ex.IsTransient && attempt < RetryDelays.Length)
             {
-                log.LogWarning(ex, "Connection lost while committing {Count} events; trying again", events.Count);
+                log.EventCommitRetried(ex, events.Count);
                 connection.Replace(source);
                 await Task.Delay(RetryDelays[attempt]);
             }

@@ -51,7 +51,7 @@ public sealed class EventLogConnection(string connectionString, ILogger<EventLog
         }
         catch (Exception ex)
         {
-            log.LogWarning(ex, "Could not close the event log's replaced connection");
+            log.ReplacedConnectionNotClosed(ex);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
     readonly ConcurrentDictionary<Guid, StrongBox<int>> endpointHeld = new(), projectHeld = new();
     readonly SemaphoreSlim attemptSlots = new(options.Value.MaxConcurrency);
     readonly WebhookOptions settings = options.Value;
-    readonly SemaphoreSlim wake = new(0, 1);
+    readonly WakeSignal wake = new();
     readonly EventSequenceMarks sequence = new();
     // Deliveries held here in all, and those of them this silo claimed (rather than made from a notice): the
     // two have budgets of their own, so fresh events cannot crowd out claims of retries, nor the reverse.
@@ -63,23 +63,21 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
     /// </summary>
     public void Notify(Guid eventId)
     {
-        if (!notices.Writer.TryWrite(eventId)) log.LogDebug("Notice of event {EventId} dropped: the queue is full", eventId);
+        if (!notices.Writer.TryWrite(eventId)) log.NoticeDropped(eventId);
     }
 
     /// <summary>Dispatches the queued notices, those waiting together at once.</summary>
     async Task DispatchNotices(CancellationToken stoppingToken)
     {
         var waiting = new List<Guid>();
-        try
+        // Stopping closes the queue: the loop ends once it has dispatched what was queued.
+        await using var closing = stoppingToken.Register(() => notices.Writer.TryComplete());
+        while (await notices.Reader.WaitToReadAsync())
         {
-            while (await notices.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (waiting.Count < MaxNoticesAtOnce && notices.Reader.TryRead(out var id)) waiting.Add(id);
-                await Task.WhenAll(waiting.Select(Dispatch));
-                waiting.Clear();
-            }
+            while (waiting.Count < MaxNoticesAtOnce && notices.Reader.TryRead(out var id)) waiting.Add(id);
+            await Task.WhenAll(waiting.Select(Dispatch));
+            waiting.Clear();
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
     /// <summary>
@@ -95,7 +93,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
         }
         catch (Exception ex)
         {
-            log.LogWarning(ex, "Deliveries of event {EventId} are left to the sweep", eventId);
+            log.FanOutLeftToSweep(ex, eventId);
         }
     }
 
@@ -153,7 +151,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
     /// <summary>New deliveries exist: look now rather than at the next poll.</summary>
     public void Wake()
     {
-        if (wake.CurrentCount == 0) try { wake.Release(); } catch (SemaphoreFullException) { }
+        wake.Set();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -164,7 +162,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
         // ahead) runs out. In a cluster a lease may be another live silo's: it is left to run out.
         if (settings.AloneInCluster)
             try { await queue.ReleaseLeases(); }
-            catch (Exception ex) { log.LogWarning(ex, "Could not release the leases of a previous run"); }
+            catch (Exception ex) { log.LeasesNotReleased(ex); }
         var dispatching = DispatchNotices(stoppingToken);
         DateTimeOffset lastSweep = DateTimeOffset.MinValue, lastFullSweep = DateTimeOffset.MinValue, lastForget = DateTimeOffset.MinValue;
         long? sweptTo = null;
@@ -201,13 +199,13 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
                     // Nothing due: freed slots need not ask again. (A backlog made meanwhile also woke this loop.)
                     if (claimed.Count == 0) backlog = false;
                 }
-                await wake.WaitAsync(IdlePoll, stoppingToken);
+                await wake.Wait(IdlePoll, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)
             {
-                log.LogError(ex, "Webhook pass failed");
-                try { await Task.Delay(IdlePoll, stoppingToken); } catch (OperationCanceledException) { }
+                log.WebhookPassFailed(ex);
+                await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         await dispatching;
@@ -230,7 +228,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            log.LogError(ex, "Webhook delivery {DeliveryId} could not be recorded", delivery.Id);
+            log.DeliveryNotRecorded(ex, delivery.Id);
         }
     }
 

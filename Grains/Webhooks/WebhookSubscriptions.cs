@@ -13,7 +13,7 @@ namespace Tracking.Grains.Webhooks;
 public sealed class WebhookSubscriptions(NpgsqlDataSource db, ILogger<WebhookSubscriptions> log) : BackgroundService
 {
     static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
-    readonly SemaphoreSlim changed = new(0, 1);
+    readonly WakeSignal changed = new();
     Dictionary<Guid, HashSet<string>> byProject = [];
 
     public bool Wants(Guid projectId, string eventType) =>
@@ -22,7 +22,7 @@ public sealed class WebhookSubscriptions(NpgsqlDataSource db, ILogger<WebhookSub
     /// <summary>A webhook was made, changed or deleted: reload now rather than at the next interval.</summary>
     public void Changed()
     {
-        if (changed.CurrentCount == 0) try { changed.Release(); } catch (SemaphoreFullException) { }
+        changed.Set();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,10 +36,9 @@ public sealed class WebhookSubscriptions(NpgsqlDataSource db, ILogger<WebhookSub
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // The last answer stands until a reload succeeds; the sweep covers what it misses.
-                log.LogWarning(ex, "Could not reload the webhook subscriptions");
+                log.SubscriptionsNotReloaded(ex);
             }
-            try { await changed.WaitAsync(MaxAge, stoppingToken); }
-            catch (OperationCanceledException) { }
+            await changed.Wait(MaxAge, stoppingToken);
         }
     }
 
