@@ -186,6 +186,20 @@ public class TrackingStack : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A negative check: polls <paramref name="happened"/> until <paramref name="within"/> has passed, and fails
+    /// the test as soon as it holds.
+    /// </summary>
+    public static async Task Never(Func<Task<bool>> happened, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        do
+        {
+            if (await happened()) throw new Xunit.Sdk.XunitException($"{what} happened");
+            await Task.Delay(50);
+        } while (DateTime.UtcNow < deadline);
+    }
+
     public async Task<long> Scalar(string sql, params object[] values)
     {
         await using var command = Db.CreateCommand(sql);
