@@ -3,6 +3,8 @@
 # names one, then the Silo serving the Gateway's endpoints in its process (http://127.0.0.1:8080 unless
 # TRACKING_URLS says otherwise). TRACKING_SILO=separate runs the Silo and the Gateway as two processes instead.
 # Ctrl-C stops everything it started.
+#   ./run.sh project create NAME  makes a project and its first API key (shown once)
+#   ./run.sh project list         lists the projects
 #   ./run.sh rotate-signing-key   adds a click-signing key (running silos sign with it within a minute)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,9 +42,10 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-if [ "${1:-}" = rotate-signing-key ]; then
-  dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll rotate-signing-key
-  exit 0
+# An operator's command runs against the database and ends.
+if [ $# -gt 0 ]; then
+  dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll "$@"
+  exit
 fi
 
 export TRACKING_SILO=${TRACKING_SILO:-in-process}

@@ -10,6 +10,9 @@ public sealed record AuthenticatedProject(Guid Id)
 /// <summary>Marks an endpoint that needs an API key (the API's description says so).</summary>
 public sealed record ApiKeyRequired;
 
+/// <summary>Marks an endpoint that sends, which a sending-access key may call too.</summary>
+public sealed record SendingAllowed;
+
 public static class ApiKeyAuthentication
 {
     /// <summary>Every endpoint of the group needs <c>Authorization: Bearer &lt;api key&gt;</c>.</summary>
@@ -27,9 +30,9 @@ public static class ApiKeyAuthentication
             var header = http.Request.Headers.Authorization.ToString();
             var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
             // A key that cannot be one is refused here, at no cost to the cluster.
-            var project = !ApiKeyFormat.IsWellFormed(key) ? null : await http.RequestServices.GetRequiredService<IGrainFactory>()
-                .GetGrain<IApiKeyGrain>(0).FindProject(key);
-            if (project is not { } id)
+            var grant = !ApiKeyFormat.IsWellFormed(key) ? null : await http.RequestServices.GetRequiredService<IGrainFactory>()
+                .GetGrain<IApiKeyGrain>(0).Authenticate(key);
+            if (grant is null)
             {
                 failures.Failed(http);
                 http.Response.Headers.WWWAuthenticate = "Bearer";
@@ -38,7 +41,11 @@ public static class ApiKeyAuthentication
                         ? "Send your API key as 'Authorization: Bearer <api key>'."
                         : "The API key is not valid.");
             }
-            http.Features.Set(new AuthenticatedProject(id));
+            // A sending key may only send: the endpoints that send say so.
+            if (grant.Permission != ApiKeyPermissions.FullAccess && http.GetEndpoint()?.Metadata.GetMetadata<SendingAllowed>() is null)
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                    detail: "This API key may only send emails (sending_access).");
+            http.Features.Set(new AuthenticatedProject(grant.ProjectId));
             return await next(context);
         });
 }

@@ -25,7 +25,8 @@ public static class ApiProblems
         _ => throw new ArgumentException($"{outcome} is not a refusal", nameof(outcome)),
     };
 
-    /// <summary>What every endpoint that needs an API key may answer besides its own: 401 and 429.</summary>
+    /// <summary>What every endpoint that needs an API key may answer besides its own: 401, 403 (a key without the permission) and 429.</summary>
     public static RouteGroupBuilder ProducesKeyProblems(this RouteGroupBuilder group) =>
-        group.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

@@ -60,6 +60,7 @@ public static class GatewayHost
         app.MapBroadcasts();
         app.MapWebhooks();
         app.MapAnalytics();
+        app.MapApiKeys();
         app.MapHealth();
         app.MapApiDocument();
         return app;

@@ -3,11 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Tracking.Gateway;
 using Tracking.Silo;
 
-if (args is ["rotate-signing-key"])
-{
-    await TrackingSilo.RotateSigningKey(Host.CreateApplicationBuilder(args));
-    return;
-}
+if (OperatorCommands.Names(args))
+    return await TrackingSilo.RunCommand(Host.CreateApplicationBuilder(), args);
 
 if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
 {
@@ -15,9 +12,10 @@ if (Environment.GetEnvironmentVariable("TRACKING_SILO") == "in-process")
     var web = WebApplication.CreateBuilder(args);
     TrackingSilo.AddTo(web, acceptsClients: false);
     await web.AddGateway(siloInProcess: true).Build().MapGateway().RunAsync();
-    return;
+    return 0;
 }
 
 var builder = Host.CreateApplicationBuilder(args);
 TrackingSilo.AddTo(builder, acceptsClients: true);
 await builder.Build().RunAsync();
+return 0;

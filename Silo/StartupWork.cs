@@ -20,7 +20,7 @@ public sealed class StartupWork(NpgsqlDataSource db, ServerSecrets secrets, Trac
     {
         await SchemaMigrations.Apply(db, log, async () =>
         {
-            await BootstrapProject(new ProjectStore(db), config["Tracking:BootstrapApiKey"]);
+            await BootstrapProject(db, config["Tracking:BootstrapApiKey"]);
             await secrets.Prepare();
         }, cancellationToken);
         signature.Use(ServerSecrets.ConfiguredSigningKeys(config["Tracking:SigningKey"]) ?? await secrets.SigningKeys());
@@ -28,10 +28,10 @@ public sealed class StartupWork(NpgsqlDataSource db, ServerSecrets secrets, Trac
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    static async Task BootstrapProject(ProjectStore projects, string? apiKey)
+    static async Task BootstrapProject(NpgsqlDataSource db, string? apiKey)
     {
-        if (await projects.AnyApiKey()) return;
-        var created = await projects.Create("default", string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim());
+        if (await new ApiKeyStore(db).Any()) return;
+        var created = await new ProjectStore(db).Create("default", string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim());
         // Written to the console, not logged: the key is shown this once, and logs keep no secrets.
         if (string.IsNullOrWhiteSpace(apiKey))
             Console.WriteLine($"""

@@ -72,7 +72,7 @@ public static class TrackingSilo
         AddHosted<WebhookSubscriptions>(builder.Services);
         AddHosted<WebhookSender>(builder.Services);
         builder.Services.AddSingleton<IpAddressPolicy>();
-        builder.Services.AddSingleton<ProjectStore>();
+        builder.Services.AddSingleton<ApiKeyStore>();
         // Registered before Orleans so that it stops after the silo: in-flight appends drain first.
         AddHosted<EventLog>(builder.Services);
         builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<EventLog>());
@@ -147,19 +147,17 @@ public static class TrackingSilo
     }
 
     /// <summary>
-    /// <c>Tracking.Silo rotate-signing-key</c>: adds a signing key. Running silos sign with it within a minute;
-    /// links signed with the earlier keys keep working.
+    /// An operator's command against the database, instead of running the silo: the schema is brought up to
+    /// date first. Answers the process's exit code.
     /// </summary>
-    public static async Task RotateSigningKey(IHostApplicationBuilder builder)
+    public static async Task<int> RunCommand(IHostApplicationBuilder builder, string[] args)
     {
         var (db, _, secrets) = Open(builder.Configuration);
         await using (db)
         using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
         {
             await SchemaMigrations.Apply(db, loggers.CreateLogger("Schema"), secrets.Prepare);
-            await secrets.RotateSigningKey();
-            Console.WriteLine($"Added a signing key: {(await secrets.SigningKeys()).Length} keys verify links, the new one signs them " +
-                "(running silos take it up within a minute).");
+            return await OperatorCommands.Run(args, db, secrets);
         }
     }
 

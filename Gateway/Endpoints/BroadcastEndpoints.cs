@@ -10,7 +10,7 @@ public static class BroadcastEndpoints
     public static RouteGroupBuilder MapBroadcasts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/broadcasts").RequireApiKey().WithTags("Broadcasts");
-        group.MapPost("/", Create).Accepts<BroadcastDraft>("application/json")
+        group.MapPost("/", Create).Accepts<BroadcastDraft>("application/json").WithMetadata(new SendingAllowed())
             .WithSummary("Send one content to many recipients").WithDescription("Each recipient gets an email of its own; " +
                 "its click links carry its tid.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)

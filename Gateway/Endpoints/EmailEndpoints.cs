@@ -12,13 +12,13 @@ public static class EmailEndpoints
     public static RouteGroupBuilder MapEmails(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/emails").RequireApiKey().WithTags("Emails");
-        group.MapPost("/", Send).Accepts<EmailDraft>("application/json")
+        group.MapPost("/", Send).Accepts<EmailDraft>("application/json").WithMetadata(new SendingAllowed())
             .WithSummary("Send an email").WithDescription("Tracking of opens and clicks is on unless tracking says otherwise. " +
                 "With an Idempotency-Key, a retry answers the email made first (Idempotent-Replayed: true).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/batch", SendBatch).Accepts<EmailDraft[]>("application/json")
+        group.MapPost("/batch", SendBatch).Accepts<EmailDraft[]>("application/json").WithMetadata(new SendingAllowed())
             .WithSummary("Send up to 100 emails").WithDescription("Each item stands alone: valid items are accepted even when others are not.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

@@ -1,48 +1,46 @@
-using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
 using Tracking.Contracts;
 
 namespace Tracking.Grains.Projects;
 
-/// <summary>A project and the one API key made for it; the key is shown once and stored only as a hash.</summary>
+/// <summary>A project and the first API key made for it; the key is shown once and stored only as a hash.</summary>
 public sealed record NewProject(Guid ProjectId, string ApiKey);
 
-/// <summary>Projects and their API keys (<c>projects</c>, <c>api_keys</c>).</summary>
+/// <summary>A project as an operator lists it.</summary>
+public sealed record ProjectSummary(Guid Id, string Name, DateTimeOffset CreatedAt, int Keys);
+
+/// <summary>The <c>projects</c> table.</summary>
 public sealed class ProjectStore(NpgsqlDataSource db)
 {
-    public static string NewApiKey() => ApiKeyFormat.Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))
-        .Replace('+', '-').Replace('/', '_');
-
-    // Keys are 192 random bits, so a fast hash is enough: there is nothing to brute-force.
-    public static byte[] Hash(string apiKey) => SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
-
+    /// <summary>Makes a project and its first key, with full access, together.</summary>
     public async Task<NewProject> Create(string name, string? apiKey = null)
     {
-        apiKey ??= NewApiKey();
-        if (!ApiKeyFormat.IsWellFormed(apiKey))
-            throw new ArgumentException($"An API key is '{ApiKeyFormat.Prefix}' and {ApiKeyFormat.MinLength}-{ApiKeyFormat.MaxLength} letters, digits, '-' or '_' in all.", nameof(apiKey));
         var projectId = Guid.CreateVersion7();
-        await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new("INSERT INTO projects (id, name) VALUES ($1, $2)")
-            { Parameters = { new() { Value = projectId }, new() { Value = name } } });
-        batch.BatchCommands.Add(new("INSERT INTO api_keys (key_hash, project_id, key_hint) VALUES ($1, $2, $3)")
-            { Parameters = { new() { Value = Hash(apiKey) }, new() { Value = projectId }, new() { Value = apiKey[..Math.Min(7, apiKey.Length)] } } });
-        await batch.ExecuteNonQueryAsync();
-        return new NewProject(projectId, apiKey);
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("INSERT INTO projects (id, name) VALUES ($1, $2)", connection))
+        {
+            insert.Parameters.Add(new() { Value = projectId });
+            insert.Parameters.Add(new() { Value = name });
+            await insert.ExecuteNonQueryAsync();
+        }
+        var key = await ApiKeyStore.Insert(connection, projectId, name, ApiKeyPermissions.FullAccess, apiKey);
+        await transaction.CommitAsync();
+        return new NewProject(projectId, key.Key);
     }
 
-    /// <summary>The project of the key with this <see cref="Hash"/>, unless the key is revoked.</summary>
-    public async Task<Guid?> FindProject(byte[] keyHash)
+    /// <summary>Every project, oldest first, with how many keys it has in use.</summary>
+    public async Task<List<ProjectSummary>> List()
     {
-        await using var command = db.CreateCommand("SELECT project_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL");
-        command.Parameters.Add(new() { Value = keyHash });
-        return await command.ExecuteScalarAsync() is Guid id ? id : null;
-    }
-
-    public async Task<bool> AnyApiKey()
-    {
-        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM api_keys)");
-        return (bool)(await command.ExecuteScalarAsync())!;
+        await using var command = db.CreateCommand("""
+            SELECT p.id, p.name, p.created_at, count(k.id) FILTER (WHERE k.revoked_at IS NULL)
+            FROM projects p LEFT JOIN api_keys k ON k.project_id = p.id
+            GROUP BY p.id ORDER BY p.created_at, p.id
+            """);
+        var projects = new List<ProjectSummary>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            projects.Add(new ProjectSummary(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), (int)reader.GetInt64(3)));
+        return projects;
     }
 }

@@ -17,7 +17,7 @@ public class ApiKeyFormatTests
     [Fact]
     public void Keys_made_by_the_service_are_well_formed_and_an_ill_formed_bootstrap_key_is_refused()
     {
-        for (var i = 0; i < 100; i++) Assert.True(ApiKeyFormat.IsWellFormed(Tracking.Grains.Projects.ProjectStore.NewApiKey()));
+        for (var i = 0; i < 100; i++) Assert.True(ApiKeyFormat.IsWellFormed(Tracking.Grains.Projects.ApiKeyStore.NewKey()));
         Assert.False(ApiKeyFormat.IsWellFormed(new string('a', 30_000)));
         Assert.False(ApiKeyFormat.IsWellFormed("tk_" + new string('a', 200)));
     }
