@@ -53,6 +53,6 @@ dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll & pids+=($!)
 if [ "$TRACKING_SILO" != in-process ]; then
   dotnet Gateway/bin/Release/net10.0/Tracking.Gateway.dll & pids+=($!)
 fi
-echo "Tracking is starting on $TRACKING_URLS (health: $TRACKING_URLS/healthz). Ctrl-C stops it."
+echo "Tracking is starting on $TRACKING_URLS (ready when $TRACKING_URLS/readyz says so). Ctrl-C stops it."
 # If a process ends, stop the rest.
 wait -n "${pids[@]}"

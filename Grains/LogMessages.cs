@@ -61,4 +61,7 @@ static partial class LogMessages
 
     [LoggerMessage(1307, LogLevel.Information, "Webhook delivery {DeliveryId} found no HTTP answer")]
     public static partial void NoHttpAnswer(this ILogger log, Exception ex, Guid deliveryId);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Not ready: the database cannot be reached")]
+    public static partial void DatabaseUnreachable(this ILogger log, Exception ex);
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Analytics benchmark: a project with 1,000,000 events over 90 days across 100,000 emails, then the
 # latency (wrk, one connection) of /v1/metrics?days=90&group_by=day and of the first and 500th page of
-# /v1/events by cursor (the last page, when there are fewer), beside /healthz (one trivial grain call) as
-# the baseline of the same run.
+# /v1/events by cursor (the last page, when there are fewer), beside /readyz (one grain call and a
+# trivial query) as the baseline of the same run.
 #   bench/analytics.sh [events] [emails]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +71,7 @@ measure() {
   echo "$name $line"
 }
 echo "--- $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; one connection, ${duration}s each"
-base=$(measure "baseline /healthz" "/healthz")
+base=$(measure "baseline /readyz" "/readyz")
 echo "$base"
 for pair in "metrics|/v1/metrics?days=90&group_by=day" "events-first|/v1/events?days=90&limit=100" \
             "events-page$page|/v1/events?days=90&limit=100&cursor=$cursor"; do

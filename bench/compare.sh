@@ -35,6 +35,11 @@ for spec in "$@"; do
 done
 
 work=$(mktemp -d /tmp/tracking-compare-XXXX); chmod 755 "$work"
+# Ready: /readyz says so, or, for a build from before it existed, /healthz answers.
+ready() {
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$1/readyz")
+  [ "$code" = 200 ] || { [ "$code" = 404 ] && curl -so /dev/null "$1/healthz"; }
+}
 pids=()
 cleanup() {
   set +e
@@ -92,7 +97,7 @@ for name in "${names[@]}"; do
   i=$((i + 1))
 done
 for name in bare "${names[@]}"; do
-  until curl -so /dev/null "${url_of[$name]}/healthz"; do
+  until ready "${url_of[$name]}"; do
     kill -0 "${pid_of[$name]}" 2>/dev/null || { echo "$name did not start; see its log" >&2; cat "$work/$name.log" >&2; exit 1; }
     sleep 0.3
   done

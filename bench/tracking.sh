@@ -21,5 +21,5 @@ start_tracking() { # log-directory
     TRACKING_SILO=in-process dotnet Silo/bin/Release/net10.0/Tracking.Silo.dll >"$1/gateway.log" 2>&1 & pids+=($!); tracking_pids=($!)
     tracking_names=(gateway+silo)
   fi
-  until curl -sf "$TRACKING_URLS/healthz" >/dev/null; do sleep 0.5; done
+  until curl -sf "$TRACKING_URLS/readyz" >/dev/null; do sleep 0.5; done
 }

@@ -99,6 +99,11 @@ public abstract class DatabaseOutageTests<TStack>(TStack stack) where TStack : R
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.True(response.Headers.Contains("Retry-After"));
             Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
+            // Up, but not ready.
+            Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync("/healthz")).StatusCode);
+            var ready = await stack.Http.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("database", await ready.Content.ReadAsStringAsync());
         }
         finally
         {

@@ -179,9 +179,9 @@ public class EmailApiTests(TrackingStack stack)
     }
 
     [Fact]
-    public async Task Health_answers_when_the_cluster_is_reachable()
+    public async Task The_process_is_up_and_ready_when_the_cluster_and_the_database_answer()
     {
-        var response = await stack.Http.GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", await stack.Http.GetStringAsync("/healthz"));
+        Assert.Equal("ready", await stack.Http.GetStringAsync("/readyz"));
     }
 }

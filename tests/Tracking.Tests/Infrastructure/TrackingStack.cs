@@ -317,7 +317,7 @@ public class TrackingStack : IAsyncLifetime
             if (silos.Any(s => s is { HasExited: true })) throw new InvalidOperationException($"A silo exited; see {logDir}");
             try
             {
-                if ((await Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return;
+                if ((await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { }
             await Task.Delay(200);
