@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using OpenTelemetry.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Endpoints;
@@ -42,6 +43,10 @@ public static class GatewayHost
             sp.GetRequiredService<IOptions<TrafficLimitOptions>>().Value.MaxQueuedHits));
         services.AddProblemDetails();
         services.AddApiDocument();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            // The silo's own meter is here too when the silo runs in this process.
+            .AddMeter(HitLimits.MeterName, "Tracking.Silo", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
+            .AddPrometheusExporter());
         services.AddExceptionHandler<ServiceUnavailable>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         // Only proxies on loopback are trusted (the default), so a stranger cannot choose the recorded IP.
@@ -52,6 +57,10 @@ public static class GatewayHost
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        // Metrics tell how the service is used: only local scrapers (or everyone, when configured) see them.
+        var metricsFromAnywhere = app.Configuration.GetValue("Gateway:MetricsFromAnywhere", false);
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(http => http.Request.Path == "/metrics"
+            && (metricsFromAnywhere || http.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip)));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

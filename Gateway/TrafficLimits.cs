@@ -46,7 +46,8 @@ public static class ClientAddress
 public sealed class HitLimits : IDisposable
 {
     public const string RateLimited = "rate_limited", QueueFull = "queue_full";
-    static readonly Meter Meter = new("Tracking.Gateway");
+    public const string MeterName = "Tracking.Gateway";
+    static readonly Meter Meter = new(MeterName);
     static readonly Counter<long> Dropped = Meter.CreateCounter<long>("tracking.hits.dropped", description: "Opens and clicks not recorded, by reason");
     static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 

@@ -18,7 +18,8 @@ namespace Tracking.Grains.Delivery;
 /// between leaves the lease to run out and the email is sent again, with the same Message-ID: the only
 /// window for a duplicate is the few milliseconds between the relay's 250 and that status write.
 /// </summary>
-public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<SmtpOptions> options, ILogger<Outbox> log) : BackgroundService
+public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<SmtpOptions> options, TimeProvider clock, ILogger<Outbox> log)
+    : BackgroundService
 {
     const int BatchSize = 20;
     static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
@@ -41,10 +42,16 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
             log.NoRelay();
             return;
         }
+        var depthAt = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (clock.GetUtcNow() - depthAt > DepthEvery)
+                {
+                    depthAt = clock.GetUtcNow();
+                    SiloMetrics.OutboxDepth(await Depth());
+                }
                 var due = await Claim(stoppingToken);
                 if (due.Count > 0) await Deliver(due, stoppingToken);
                 else await wake.Wait(IdlePoll, stoppingToken);
@@ -56,6 +63,16 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
                 await Task.Delay(IdlePoll, stoppingToken).ContinueWith(_ => { });
             }
         }
+    }
+
+    static readonly TimeSpan DepthEvery = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many emails wait to be sent, for the metrics.</summary>
+    async Task<long> Depth()
+    {
+        await using var command = db.CreateCommand(
+            $"SELECT count(*) FROM emails WHERE status IN ('{EmailStatuses.Queued}', '{EmailStatuses.Sending}')");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     async Task<List<EmailRecord>> Claim(CancellationToken ct)
@@ -92,11 +109,13 @@ public sealed class Outbox(NpgsqlDataSource db, EmailStore emails, IOptions<Smtp
                 if (!client.IsConnected) await Connect(client, ct);
                 var reply = await client.SendAsync(EmailMessage.Build(email), ct);
                 await MarkSent(email.Id, $"250 {reply}".Trim());
+                SiloMetrics.SmtpOutcomes.Add(1, SiloMetrics.Tag("outcome", "sent"));
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 var (permanent, reason) = Classify(ex);
                 log.DeliveryFailed(email.Id, permanent ? "permanent" : "temporary", reason);
+                SiloMetrics.SmtpOutcomes.Add(1, SiloMetrics.Tag("outcome", permanent ? "failed" : "retry"));
                 if (permanent) await MarkFailed(email.Id, reason);
                 else await Retry(email.Id, reason);
                 // After a failure the session may be in any state: start the next message on a fresh one.

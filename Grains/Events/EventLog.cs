@@ -78,9 +78,13 @@ public sealed class EventLog : IHostedService, IEventLog
     {
         var events = appended.SelectMany(a => a).ToArray();
         RecordedEngagement?[] recorded;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             recorded = await InsertIsolating(events);
+            SiloMetrics.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            SiloMetrics.CommitBatch.Record(events.Length);
+            Count(events, recorded);
         }
         catch (Exception ex)
         {
@@ -91,6 +95,23 @@ public sealed class EventLog : IHostedService, IEventLog
         for (int i = 0, start = 0; i < appended.Count; start += appended[i].Count, i++)
             results[i] = new ArraySegment<RecordedEngagement?>(recorded, start, appended[i].Count);
         return results;
+    }
+
+    static void Count(Engagement[] events, RecordedEngagement?[] recorded)
+    {
+        int opens = 0, clicks = 0, openDrops = 0, clickDrops = 0;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var open = events[i].Type == EventTypes.Opened;
+            if (recorded[i] is null) { if (open) openDrops++; else clickDrops++; }
+            else if (open) opens++;
+            else clicks++;
+        }
+        if (opens > 0) SiloMetrics.EventsRecorded.Add(opens, SiloMetrics.Tag("type", EventTypes.Opened));
+        if (clicks > 0) SiloMetrics.EventsRecorded.Add(clicks, SiloMetrics.Tag("type", EventTypes.Clicked));
+        // Rows the database refused are counted where they are set apart; the rest were not to be recorded.
+        if (openDrops > 0) SiloMetrics.EventsDropped.Add(openDrops, SiloMetrics.Tag("type", EventTypes.Opened), SiloMetrics.Tag("reason", "untracked"));
+        if (clickDrops > 0) SiloMetrics.EventsDropped.Add(clickDrops, SiloMetrics.Tag("type", EventTypes.Clicked), SiloMetrics.Tag("reason", "untracked"));
     }
 
     /// <summary>
@@ -109,6 +130,7 @@ public sealed class EventLog : IHostedService, IEventLog
             if (events.Count == 1)
             {
                 log.EventDropped(ex, events[0].Id, events[0].EmailId);
+                SiloMetrics.EventsDropped.Add(1, SiloMetrics.Tag("type", events[0].Type), SiloMetrics.Tag("reason", "bad_data"));
                 return [null];
             }
             var half = events.Count / 2;

@@ -221,10 +221,13 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
                 return;
             }
             if (await Send(delivery, leaseEnds, stopping) is not var (status, error, retryAfter)) return;
+            var retryAt = status is >= 200 and < 300 or 410 ? null : attempts.NextAttempt(delivery.Attempts, retryAfter);
+            SiloMetrics.WebhookAttempts.Add(1, SiloMetrics.Tag("outcome",
+                status is >= 200 and < 300 ? "delivered" : retryAt is null ? "failed" : "retry"));
             if (status is >= 200 and < 300) await queue.Delivered(delivery, status.Value);
             else if (status == (int)HttpStatusCode.Gone)
                 await queue.AttemptFailed(delivery, status, error, null, "The endpoint answered 410 Gone.", DisableAfter);
-            else await queue.AttemptFailed(delivery, status, error, attempts.NextAttempt(delivery.Attempts, retryAfter), null, DisableAfter);
+            else await queue.AttemptFailed(delivery, status, error, retryAt, null, DisableAfter);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {

@@ -55,4 +55,33 @@ public class SingleProcessTests(SingleProcessStack stack) : IClassFixture<Single
         Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync("/healthz")).StatusCode);
         Assert.False(await TrackingStack.Listening(System.Net.IPAddress.Loopback, stack.GatewayPort));
     }
+
+    [Fact]
+    public async Task Prometheus_metrics_count_requests_by_route_and_events_by_type_with_orleans_own()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<p>counted</p>");
+        await stack.Http.GetAsync($"/v1/track/open/{id}");
+        await stack.Http.GetAsync($"/v1/track/open/{Guid.NewGuid()}");
+
+        // Counters are cumulative: what this test did shows as at least its own.
+        await TrackingStack.Eventually(async () =>
+        {
+            var text = await stack.Http.GetStringAsync("/metrics");
+            return Count(text, "tracking_events_recorded_total", "type=\"opened\"") >= 1
+                && Count(text, "tracking_events_dropped_total", "reason=\"untracked\"") >= 1;
+        }, "the open is counted, and the open of no email as dropped");
+        var metrics = await stack.Http.GetStringAsync("/metrics");
+        Assert.True(Count(metrics, "http_server_request_duration_seconds_count", "http_route=\"/v1/track/open/{**emailId}\"") >= 2);
+        Assert.True(Count(metrics, "http_server_request_duration_seconds_count", "http_response_status_code=\"200\"") >= 2);
+        Assert.True(Count(metrics, "tracking_events_commit_duration_seconds_count", "") >= 1);
+        Assert.True(Count(metrics, "tracking_events_commit_size_count", "") >= 1);
+        Assert.Contains("tracking_outbox_depth", metrics);
+        Assert.Contains("orleans_", metrics);
+
+        // The sum of a metric's samples whose labels contain the given text.
+        static double Count(string text, string metric, string label) => text.Split('\n')
+            .Where(line => line.StartsWith(metric + "{") && line.Contains(label))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
