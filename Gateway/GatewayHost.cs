@@ -45,7 +45,7 @@ public static class GatewayHost
         services.AddApiDocument();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             // The silo's own meter is here too when the silo runs in this process.
-            .AddMeter(HitLimits.MeterName, "Tracking.Silo", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
+            .AddMeter(GatewayMetrics.MeterName, "Tracking.Silo", "Microsoft.Orleans")
             .AddPrometheusExporter());
         services.AddExceptionHandler<ServiceUnavailable>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
@@ -61,6 +61,7 @@ public static class GatewayHost
         var metricsFromAnywhere = app.Configuration.GetValue("Gateway:MetricsFromAnywhere", false);
         app.UseOpenTelemetryPrometheusScrapingEndpoint(http => http.Request.Path == "/metrics"
             && (metricsFromAnywhere || http.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip)));
+        app.UseApiMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

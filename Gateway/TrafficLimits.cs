@@ -46,9 +46,6 @@ public static class ClientAddress
 public sealed class HitLimits : IDisposable
 {
     public const string RateLimited = "rate_limited", QueueFull = "queue_full";
-    public const string MeterName = "Tracking.Gateway";
-    static readonly Meter Meter = new(MeterName);
-    static readonly Counter<long> Dropped = Meter.CreateCounter<long>("tracking.hits.dropped", description: "Opens and clicks not recorded, by reason");
     static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
     readonly PartitionedRateLimiter<UInt128>? perAddress;
@@ -86,7 +83,7 @@ public sealed class HitLimits : IDisposable
     public void Drop(string reason)
     {
         Interlocked.Increment(ref reason == RateLimited ? ref rateLimited : ref queueFull);
-        Dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        GatewayMetrics.Dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
     void Report()

@@ -58,9 +58,22 @@ public static class TrackingEndpoints
         response.Headers.Pragma = "no-cache";
         response.Headers.Expires = "0";
         if (!HttpMethods.IsHead(http.Request.Method)) await response.Body.WriteAsync(Gif);
+        GatewayMetrics.PixelServed();
     }
 
     static async Task FollowClick(string? trackingId, HttpContext http, TrackingHits hits, HitLimits limits, ILogger<ClickContext> log)
+    {
+        try
+        {
+            await Follow(trackingId, http, hits, limits, log);
+        }
+        finally
+        {
+            GatewayMetrics.ClickServed(http.Response.StatusCode);
+        }
+    }
+
+    static async Task Follow(string? trackingId, HttpContext http, TrackingHits hits, HitLimits limits, ILogger<ClickContext> log)
     {
         var query = http.Request.Query;
         var broadcast = query.ContainsKey("url");

@@ -72,8 +72,10 @@ public class SingleProcessTests(SingleProcessStack stack) : IClassFixture<Single
                 && Count(text, "tracking_events_dropped_total", "reason=\"untracked\"") >= 1;
         }, "the open is counted, and the open of no email as dropped");
         var metrics = await stack.Http.GetStringAsync("/metrics");
-        Assert.True(Count(metrics, "http_server_request_duration_seconds_count", "http_route=\"/v1/track/open/{**emailId}\"") >= 2);
-        Assert.True(Count(metrics, "http_server_request_duration_seconds_count", "http_response_status_code=\"200\"") >= 2);
+        Assert.True(Count(metrics, "tracking_api_request_duration_seconds_count", "http_route=\"/v1/emails/\"") >= 1);
+        Assert.True(Count(metrics, "tracking_api_request_duration_seconds_count", "http_response_status_code=\"200\"") >= 1);
+        // The tracking endpoints are counted apart, by kind and status.
+        Assert.True(Count(metrics, "tracking_hits_served_total", "kind=\"open\",status=\"200\"") >= 2);
         Assert.True(Count(metrics, "tracking_events_commit_duration_seconds_count", "") >= 1);
         Assert.True(Count(metrics, "tracking_events_commit_size_count", "") >= 1);
         Assert.Contains("tracking_outbox_depth", metrics);
