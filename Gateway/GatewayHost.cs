@@ -17,9 +17,11 @@ public static class GatewayHost
     /// Whether the silo runs in this process: grain calls then skip the socket and serialization between
     /// Gateway and Silo, and there are no other silos to spread hits over.
     /// </param>
-    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder, bool siloInProcess)
+    /// <param name="alsoListenOn">Further URLs to listen on, besides the Gateway's (an operator's port).</param>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder, bool siloInProcess, params string[] alsoListenOn)
     {
-        builder.WebHost.UseUrls((Environment.GetEnvironmentVariable("TRACKING_URLS") ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';'));
+        builder.WebHost.UseUrls([.. (Environment.GetEnvironmentVariable("TRACKING_URLS") ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';'),
+            .. alsoListenOn]);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning)
             // Its per-request log scope and Activity cost every pixel, and it logs nothing at Warning.

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Tracking.Grains.Analytics;
 using Tracking.Grains.Broadcasts;
 using Tracking.Grains.Delivery;
@@ -88,6 +89,7 @@ public static class TrackingSilo
                 o.ConnectionString = connectionString;
             });
             silo.AddIncomingGrainCallFilter<TransientDatabaseErrors>();
+            if (OperatorPort.Of(config) is not null) silo.AddDashboard();
             // Memory streams carry event notices to webhook dispatchers: fast, and nothing depends on their
             // durability (deliveries are rows; the sweep covers lost notices).
             silo.AddMemoryStreams(EventStreams.Provider);
