@@ -30,7 +30,7 @@ public static class OperatorPort
         var web = WebApplication.CreateBuilder(args);
         web.WebHost.UseUrls(Url(port));
         web.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Tracking.Silo", "Microsoft.Orleans").AddPrometheusExporter());
+            .AddMeter(Grains.SiloMetrics.MeterName, "Microsoft.Orleans").AddPrometheusExporter());
         return web;
     }
 
