@@ -25,6 +25,14 @@ public sealed record EventItem
     [Id(8)] public required EmailTag[] Tags { get; init; }
 }
 
+/// <summary>An event of the live stream, with the cursor that resumes after it (its SSE id).</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.StreamedEvent")]
+public sealed record StreamedEvent([property: Id(0)] string Cursor, [property: Id(1)] EventItem Event);
+
+/// <summary>The live stream's next events, and where it goes on from.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.EventStreamPage")]
+public sealed record EventStreamPage([property: Id(0)] StreamedEvent[] Events, [property: Id(1)] string Next);
+
 [GenerateSerializer, Immutable, Alias("Tracking.EventPage")]
 public sealed record EventPage(
     [property: Id(0)] EventItem[] Data,

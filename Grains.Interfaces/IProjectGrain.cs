@@ -9,4 +9,10 @@ public interface IProjectGrain : IGrainWithGuidKey
 
     /// <summary>Invalid when the cursor is not one this API gave out.</summary>
     [Alias("ListEvents")] Task<Outcome<EventPage>> ListEvents(EventQuery query);
+
+    /// <summary>
+    /// The live stream's next events after <paramref name="after"/> (a cursor from an earlier one; null: from now),
+    /// in commit order, none skipped and none twice. Invalid when the cursor is not one this API gave out.
+    /// </summary>
+    [Alias("StreamEvents")] Task<Outcome<EventStreamPage>> StreamEvents(string? after, int limit);
 }

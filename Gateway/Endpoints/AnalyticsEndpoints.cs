@@ -12,10 +12,15 @@ public static partial class AnalyticsEndpoints
 
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/events").RequireApiKey().WithTags("Events")
-            .MapGet("/", Events).WithSummary("List events, newest first")
+        var events = app.MapGroup("/v1/events").RequireApiKey().WithTags("Events");
+        events.MapGet("/", Events).WithSummary("List events, newest first")
             .WithDescription("Sent, delivered, failed, opened and clicked, with the IP address, user agent, referer and link where they apply.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        events.MapGet("/stream", EventStream.Follow).WithSummary("Follow the project's events as they happen (Server-Sent Events)")
+            .WithDescription("Each event's SSE id is a cursor: reconnect with Last-Event-ID to go on after it, with no event missed " +
+                "or repeated. Without it the stream starts now.")
+            .Produces<EventItem>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
         var metrics = app.MapGroup("/v1/metrics").RequireApiKey().WithTags("Metrics");
         metrics.MapGet("/", Metrics).WithSummary("Counts and rates, with a series by day or hour")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

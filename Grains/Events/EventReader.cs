@@ -21,6 +21,16 @@ public sealed record MetricEvent
     public bool FirstClickOnLink { get; init; }
 }
 
+/// <summary>A place in a project's live stream: after the events of transaction <see cref="Txid"/> up to <see cref="Seq"/>.</summary>
+public readonly record struct StreamCursor(ulong Txid, long Seq)
+{
+    public override string ToString() => $"{Txid}-{Seq}";
+
+    public static StreamCursor? Parse(string? text) =>
+        text?.Split('-') is [var txid, var seq] && ulong.TryParse(txid, out var t) && long.TryParse(seq, out var s) && s >= 0
+            ? new StreamCursor(t, s) : null;
+}
+
 /// <summary>An event with what a webhook's payload tells of its email.</summary>
 public sealed record NotifiableEvent(EmailEvent Event, EmailSnapshot Email);
 
@@ -109,6 +119,44 @@ public sealed class EventReader(NpgsqlDataSource db)
                 Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
             }));
         return (rows.Take(limit).ToList(), rows.Count > limit);
+    }
+
+    /// <summary>
+    /// A project's events after <paramref name="after"/> in commit order, up to <paramref name="limit"/>: only
+    /// those of transactions older than every one still running, so an event that commits late still comes
+    /// after the cursor. Without a cursor, the stream starts now. Each event comes with the cursor after it.
+    /// </summary>
+    public async Task<(List<(StreamCursor Cursor, EventItem Item)> Events, StreamCursor Next)> Stream(Guid projectId, StreamCursor? after, int limit)
+    {
+        if (after is null)
+        {
+            await using var now = db.CreateCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+            after = new StreamCursor(ulong.Parse((string)(await now.ExecuteScalarAsync())!), 0);
+        }
+        await using var command = db.CreateCommand("""
+            SELECT e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text, e.txid::text
+            FROM email_events e JOIN email_contents m ON m.id = e.email_id
+            WHERE e.project_id = $1 AND e.txid IS NOT NULL AND (e.txid, e.seq) > ($2::text::xid8, $3)
+              AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY e.txid, e.seq LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = after.Value.Txid.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = after.Value.Seq });
+        command.Parameters.Add(new() { Value = limit });
+        var events = new List<(StreamCursor, EventItem)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var cursor = new StreamCursor(ulong.Parse(reader.GetString(10), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(0));
+            events.Add((cursor, new EventItem
+            {
+                Id = PublicEventId.Of(reader.GetGuid(1)), EmailId = reader.GetGuid(2), Type = reader.GetString(3),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(reader, 5), UserAgent = Text(reader, 6),
+                Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
+            }));
+        }
+        return (events, events.Count > 0 ? events[^1].Item1 : after.Value);
     }
 
     /// <summary>The exact count behind a page filtered to one email (small: one email's events).</summary>

@@ -23,6 +23,15 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
         return new Done<EmailPage>(await emails.List(ProjectId, limit, after is null ? offset : 0, after));
     }
 
+    public async Task<Outcome<EventStreamPage>> StreamEvents(string? after, int limit)
+    {
+        StreamCursor? cursor = null;
+        if (after is not null && (cursor = StreamCursor.Parse(after)) is null)
+            return new Invalid<EventStreamPage>(new() { ["Last-Event-ID"] = ["is not the id of an event from this stream"] });
+        var (streamed, next) = await events.Stream(ProjectId, cursor, limit);
+        return new Done<EventStreamPage>(new EventStreamPage([.. streamed.Select(e => new StreamedEvent(e.Cursor.ToString(), e.Item))], next.ToString()));
+    }
+
     static Dictionary<string, string[]> NotACursor => new() { ["cursor"] = ["is not a cursor from a previous page"] };
 
     /// <summary>
