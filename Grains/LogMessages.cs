@@ -62,6 +62,9 @@ static partial class LogMessages
     [LoggerMessage(1307, LogLevel.Information, "Webhook delivery {DeliveryId} found no HTTP answer")]
     public static partial void NoHttpAnswer(this ILogger log, Exception ex, Guid deliveryId);
 
+    [LoggerMessage(1402, LogLevel.Warning, "Could not record the use of API key {KeyId}")]
+    public static partial void KeyUseNotRecorded(this ILogger log, Exception ex, Guid keyId);
+
     [LoggerMessage(1401, LogLevel.Warning, "Not ready: the database cannot be reached")]
     public static partial void DatabaseUnreachable(this ILogger log, Exception ex);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Tracking.Contracts;
 
@@ -9,7 +10,7 @@ namespace Tracking.Grains.Projects;
 /// of queries. The cache holds hashes, not keys, and at most <see cref="CacheEntries"/> of them.
 /// </summary>
 [StatelessWorker]
-public sealed class ApiKeyGrain(ApiKeyStore keys, TimeProvider clock) : Grain, IApiKeyGrain
+public sealed class ApiKeyGrain(ApiKeyStore keys, TimeProvider clock, ILogger<ApiKeyGrain> log) : Grain, IApiKeyGrain
 {
     public const int CacheEntries = 10_000;
     static readonly TimeSpan FoundFor = TimeSpan.FromSeconds(1), UnknownFor = TimeSpan.FromSeconds(5);
@@ -27,7 +28,16 @@ public sealed class ApiKeyGrain(ApiKeyStore keys, TimeProvider clock) : Grain, I
 
         var found = await keys.Find(hash);
         cache.Set(cacheKey, (found?.Grant, now + (found is null ? UnknownFor : FoundFor)));
-        if (found is ({ } grant, var lastUsed) && (lastUsed is null || now - lastUsed > UsedEvery)) await keys.Touch(grant.KeyId);
+        if (found is ({ } grant, var lastUsed) && (lastUsed is null || now - lastUsed > UsedEvery))
+            try
+            {
+                await keys.Touch(grant.KeyId);
+            }
+            catch (Exception ex)
+            {
+                // A figure for people, not a condition of the request: the next use tries again.
+                log.KeyUseNotRecorded(ex, grant.KeyId);
+            }
         return found?.Grant;
     }
 
