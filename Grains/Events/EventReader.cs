@@ -91,11 +91,11 @@ public sealed class EventReader(NpgsqlDataSource db)
         string? type, int limit, int offset, long? beforeSeq)
     {
         // The window's first sequence number bounds the scan, so the last page does not read the whole log.
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             WITH bound AS (
                 SELECT coalesce((SELECT seq FROM email_events WHERE project_id = $1 AND created_at >= $2
                                  ORDER BY created_at, seq LIMIT 1), 9223372036854775807) AS low)
-            SELECT e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text
+            SELECT {ItemColumns}
             FROM email_events e JOIN email_contents m ON m.id = e.email_id, bound
             WHERE e.project_id = $1 AND e.seq >= bound.low AND e.created_at >= $2
               AND ($3::uuid IS NULL OR e.email_id = $3) AND ($4::text IS NULL OR e.type = $4)
@@ -112,12 +112,7 @@ public sealed class EventReader(NpgsqlDataSource db)
         var rows = new List<(long, EventItem)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            rows.Add((reader.GetInt64(0), new EventItem
-            {
-                Id = PublicEventId.Of(reader.GetGuid(1)), EmailId = reader.GetGuid(2), Type = reader.GetString(3),
-                CreatedAt = reader.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(reader, 5), UserAgent = Text(reader, 6),
-                Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
-            }));
+            rows.Add((reader.GetInt64(0), ReadItem(reader)));
         return (rows.Take(limit).ToList(), rows.Count > limit);
     }
 
@@ -133,8 +128,8 @@ public sealed class EventReader(NpgsqlDataSource db)
             await using var now = db.CreateCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
             after = new StreamCursor(ulong.Parse((string)(await now.ExecuteScalarAsync())!), 0);
         }
-        await using var command = db.CreateCommand("""
-            SELECT e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text, e.txid::text
+        await using var command = db.CreateCommand($"""
+            SELECT {ItemColumns}, e.txid::text
             FROM email_events e JOIN email_contents m ON m.id = e.email_id
             WHERE e.project_id = $1 AND e.txid IS NOT NULL AND (e.txid, e.seq) > ($2::text::xid8, $3)
               AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
@@ -149,12 +144,7 @@ public sealed class EventReader(NpgsqlDataSource db)
         while (await reader.ReadAsync())
         {
             var cursor = new StreamCursor(ulong.Parse(reader.GetString(10), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(0));
-            events.Add((cursor, new EventItem
-            {
-                Id = PublicEventId.Of(reader.GetGuid(1)), EmailId = reader.GetGuid(2), Type = reader.GetString(3),
-                CreatedAt = reader.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(reader, 5), UserAgent = Text(reader, 6),
-                Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
-            }));
+            events.Add((cursor, ReadItem(reader)));
         }
         return (events, events.Count > 0 ? events[^1].Item1 : after.Value);
     }
@@ -235,6 +225,16 @@ public sealed class EventReader(NpgsqlDataSource db)
         await using var command = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM email_events", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    // What ReadItem reads, first in a row: an event (after its sequence number) and its email's tags.
+    const string ItemColumns = "e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text";
+
+    static EventItem ReadItem(NpgsqlDataReader reader) => new()
+    {
+        Id = PublicEventId.Of(reader.GetGuid(1)), EmailId = reader.GetGuid(2), Type = reader.GetString(3),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(reader, 5), UserAgent = Text(reader, 6),
+        Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
+    };
 
     // What ReadEvent reads, first in a row.
     const string EventColumns = "e.id, e.email_id, e.project_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, e.seq";

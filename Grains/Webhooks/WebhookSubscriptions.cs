@@ -16,8 +16,9 @@ public sealed class WebhookSubscriptions(NpgsqlDataSource db, ILogger<WebhookSub
     readonly WakeSignal changed = new();
     Dictionary<Guid, HashSet<string>> byProject = [];
 
+    /// <param name="eventType">An event type as the log names it (<c>opened</c>), which is asked for every hit.</param>
     public bool Wants(Guid projectId, string eventType) =>
-        Volatile.Read(ref byProject).TryGetValue(projectId, out var types) && types.Contains(EventTypes.WebhookPrefix + eventType);
+        Volatile.Read(ref byProject).TryGetValue(projectId, out var types) && types.Contains(eventType);
 
     /// <summary>A webhook was made, changed or deleted: reload now rather than at the next interval.</summary>
     public void Changed()
@@ -50,7 +51,8 @@ public sealed class WebhookSubscriptions(NpgsqlDataSource db, ILogger<WebhookSub
         while (await reader.ReadAsync(ct))
         {
             if (!map.TryGetValue(reader.GetGuid(0), out var types)) map[reader.GetGuid(0)] = types = [];
-            types.UnionWith(reader.GetFieldValue<string[]>(1));
+            // Kept as the log names them, so that a hit's question needs no new string.
+            types.UnionWith(reader.GetFieldValue<string[]>(1).Select(t => t[EventTypes.WebhookPrefix.Length..]));
         }
         return map;
     }
