@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The build bundles the dashboard with Node.js and npm.
+bash scripts/install.sh node
 dotnet build Tracking.sln -c Release -v quiet -nologo
 
 started_postgres=""

@@ -75,6 +75,7 @@ public static class GatewayHost
         app.MapApiKeys();
         app.MapHealth();
         app.MapApiDocument();
+        app.MapDashboard();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,13 +10,15 @@ namespace Tracking.Gateway;
 /// Query parameters are bound as text and checked here, in one place for every endpoint: a value a
 /// parameter cannot take is a 422 naming it (with any other bad one), never a bare 400.
 /// </summary>
-public sealed class QueryCheck
+public sealed partial class QueryCheck
 {
     /// <summary>
     /// The deepest page an offset reaches: every offset costs a scan of the rows it skips. Further pages are
     /// reached with the cursor.
     /// </summary>
     public const int MaxOffset = 10_000;
+
+    public const int MaxSearch = 200;
 
     readonly Dictionary<string, string[]> errors = [];
 
@@ -30,6 +33,7 @@ public sealed class QueryCheck
         ["event_type"] = ($"Only events of this type: {string.Join(", ", Tracking.Contracts.EventTypes.All)}.", false),
         ["group_by"] = ("The series' buckets: day (the default) or hour.", false),
         ["tag"] = ("Only emails with this tag, as name:value.", false),
+        ["search"] = ($"Only emails with this text (1 to {MaxSearch} characters, any case) in a recipient's address or the subject.", false),
         ["broadcast_id"] = ("Only this broadcast's emails.", false),
     };
 
@@ -57,6 +61,24 @@ public sealed class QueryCheck
         return null;
     }
 
+    /// <summary>A tag filter: name:value, each as a tag's name and value may be written.</summary>
+    public string? Tag(string? raw)
+    {
+        if (raw is null || TagFilter().IsMatch(raw)) return raw;
+        Refuse("tag", "must be name:value");
+        return null;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}:[A-Za-z0-9_-]{1,256}$")]
+    private static partial Regex TagFilter();
+
+    public string? Text(string name, string? raw, int maxLength)
+    {
+        if (raw is null || raw.Length is > 0 && raw.Length <= maxLength && !raw.Any(char.IsControl)) return raw;
+        Refuse(name, $"must be 1 to {maxLength} characters, with no control characters");
+        return null;
+    }
+
     public string? OneOf(string name, string? raw, IReadOnlyCollection<string> allowed)
     {
         if (raw is null || allowed.Contains(raw)) return raw;
@@ -74,11 +96,13 @@ public sealed class QueryCheck
     }
 }
 
-/// <summary>A page of a list: <c>limit</c>, and <c>offset</c> or the <c>cursor</c> of the page before.</summary>
-public sealed record PageParameters(
+/// <summary><c>GET /v1/emails</c>'s parameters.</summary>
+public sealed record EmailParameters(
     [FromQuery(Name = "limit")] string? Limit,
     [FromQuery(Name = "offset")] string? Offset,
-    [FromQuery(Name = "cursor")] string? Cursor);
+    [FromQuery(Name = "cursor")] string? Cursor,
+    [FromQuery(Name = "search")] string? Search,
+    [FromQuery(Name = "tag")] string? Tag);
 
 /// <summary>A page of a list with no cursor: <c>limit</c> and <c>offset</c>.</summary>
 public sealed record OffsetPageParameters(

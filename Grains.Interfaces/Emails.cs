@@ -84,6 +84,18 @@ public sealed record EmailSummary(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] Guid? BroadcastId);
 
+/// <summary>
+/// Which emails a list shows: <c>Search</c> is text found in a recipient or the subject (any case), <c>Tag</c> a
+/// tag as name:value.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tracking.EmailQuery")]
+public sealed record EmailQuery(
+    [property: Id(0)] int Limit,
+    [property: Id(1)] int Offset,
+    [property: Id(2)] string? Cursor,
+    [property: Id(3)] string? Search = null,
+    [property: Id(4)] string? Tag = null);
+
 [GenerateSerializer, Immutable, Alias("Tracking.EmailPage")]
 public sealed record EmailPage(
     [property: Id(0)] EmailSummary[] Data,

@@ -4,8 +4,11 @@ namespace Tracking.Contracts;
 [Alias("Tracking.IProjectGrain")]
 public interface IProjectGrain : IGrainWithGuidKey
 {
-    /// <summary>Newest first: after the cursor (from a previous page) or at an offset. Invalid when the cursor is not one this API gave out.</summary>
-    [Alias("ListEmails")] Task<Outcome<EmailPage>> ListEmails(int limit, int offset, string? cursor);
+    /// <summary>
+    /// Newest first, those the query finds: after the cursor (from a previous page) or at an offset. Invalid when
+    /// the cursor is not one this API gave out.
+    /// </summary>
+    [Alias("ListEmails")] Task<Outcome<EmailPage>> ListEmails(EmailQuery query);
 
     /// <summary>Invalid when the cursor is not one this API gave out.</summary>
     [Alias("ListEvents")] Task<Outcome<EventPage>> ListEvents(EventQuery query);

@@ -1,15 +1,11 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Contracts;
 
 namespace Tracking.Gateway.Endpoints;
 
 /// <summary>The Events API and the analytics API.</summary>
-public static partial class AnalyticsEndpoints
+public static class AnalyticsEndpoints
 {
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}:[A-Za-z0-9_-]{1,256}$")]
-    private static partial Regex TagFilter();
-
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
         var events = app.MapGroup("/v1/events").RequireApiKey().WithTags("Events");
@@ -59,8 +55,7 @@ public static partial class AnalyticsEndpoints
         var check = new QueryCheck();
         var days = check.WholeNumber("days", parameters.Days, 7, 1, 90);
         var groupBy = check.OneOf("group_by", parameters.GroupBy, ["day", "hour"]) ?? "day";
-        var tag = parameters.Tag;
-        if (tag is not null && !TagFilter().IsMatch(tag)) check.Refuse("tag", "must be name:value");
+        var tag = check.Tag(parameters.Tag);
         var broadcast = check.Id("broadcast_id", parameters.BroadcastId, "a broadcast id");
         if (tag is not null && broadcast is not null) check.Refuse("tag", "cannot be combined with broadcast_id");
         query = new MetricsQuery(days, groupBy, tag, broadcast);

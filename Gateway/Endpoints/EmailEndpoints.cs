@@ -22,7 +22,7 @@ public static class EmailEndpoints
             .WithSummary("Send up to 100 emails").WithDescription("Each item stands alone: valid items are accepted even when others are not.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/", List).WithSummary("List emails, newest first").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", List).WithSummary("List emails, newest first; search by recipient, subject or tag").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}", Get).WithSummary("Get an email, with its opens, clicks and delivery")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
@@ -75,13 +75,16 @@ public static class EmailEndpoints
         return TypedResults.Ok(new Listed<BatchItem>(results));
     }
 
-    static async Task<Results<Ok<EmailPage>, ProblemHttpResult>> List([AsParameters] PageParameters query, HttpContext http, IGrainFactory grains)
+    static async Task<Results<Ok<EmailPage>, ProblemHttpResult>> List([AsParameters] EmailParameters query, HttpContext http, IGrainFactory grains)
     {
         var check = new QueryCheck();
         var limit = check.WholeNumber("limit", query.Limit, 10, 1, 100);
         var offset = check.Offset(query.Offset, query.Cursor);
+        var search = check.Text("search", query.Search, QueryCheck.MaxSearch);
+        var tag = check.Tag(query.Tag);
         if (check.Failed(out var problem)) return problem;
-        var page = await grains.GetGrain<IProjectGrain>(AuthenticatedProject.Of(http)).ListEmails(limit, offset, query.Cursor);
+        var page = await grains.GetGrain<IProjectGrain>(AuthenticatedProject.Of(http))
+            .ListEmails(new EmailQuery(limit, offset, query.Cursor, search, tag));
         return page is Done<EmailPage> done ? TypedResults.Ok(done.Value) : ApiProblems.Refused(page, "Invalid query parameter", "");
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Contracts;
 
@@ -19,8 +21,14 @@ public static class EventStream
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
     static readonly ConcurrentDictionary<Guid, int> Open = new();
 
-    public static async Task<Results<ServerSentEventsResult<EventItem>, ProblemHttpResult>> Follow(HttpContext http, IGrainFactory grains,
-        TimeProvider clock)
+    /// <summary>
+    /// An idle stream still writes a comment this often (Gateway:StreamHeartbeatSeconds, 15 by default), so that
+    /// proxies keep it open and clients know it is alive.
+    /// </summary>
+    public const string HeartbeatSetting = "Gateway:StreamHeartbeatSeconds";
+
+    public static async Task<Results<StreamResult, ProblemHttpResult>> Follow(HttpContext http, IGrainFactory grains, TimeProvider clock,
+        IConfiguration configuration)
     {
         var project = AuthenticatedProject.Of(http);
         var after = http.Request.Headers["Last-Event-ID"] is { Count: > 0 } id ? id.ToString() : null;
@@ -34,27 +42,55 @@ public static class EventStream
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
                 detail: $"A project may follow at most {PerProject} event streams at once on one Gateway.");
         }
-        return TypedResults.ServerSentEvents(Events(project, grain, page, clock, http.RequestAborted));
+        return new StreamResult(project, grain, page, clock, TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(HeartbeatSetting, 15))));
     }
 
-    static async IAsyncEnumerable<SseItem<EventItem>> Events(Guid project, IProjectGrain grain, EventStreamPage page, TimeProvider clock,
-        [EnumeratorCancellation] CancellationToken stopped)
+    /// <summary>
+    /// The stream itself. Its headers go out at once, before any event, and every page of events is flushed as
+    /// it comes: a client knows it is connected, and sees each event without waiting for the next.
+    /// </summary>
+    public sealed class StreamResult(Guid project, IProjectGrain grain, EventStreamPage page, TimeProvider clock, TimeSpan heartbeat) : IResult
     {
-        try
+        public async Task ExecuteAsync(HttpContext http)
         {
-            while (!stopped.IsCancellationRequested)
+            var stopped = http.RequestAborted;
+            try
             {
-                foreach (var streamed in page.Events)
-                    yield return new SseItem<EventItem>(streamed.Event, streamed.Event.Type) { EventId = streamed.Cursor };
-                if (page.Events.Length < PageSize)
-                    await Task.Delay(Poll, clock, stopped).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (stopped.IsCancellationRequested) break;
-                page = await grain.StreamEvents(page.Next, PageSize) is Done<EventStreamPage> { Value: var next } ? next : page with { Events = [] };
+                http.Response.ContentType = "text/event-stream";
+                http.Response.Headers.CacheControl = "no-cache";
+                http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                await http.Response.StartAsync(stopped);
+                var body = http.Response.BodyWriter;
+                var quiet = clock.GetTimestamp();
+                while (!stopped.IsCancellationRequested)
+                {
+                    foreach (var streamed in page.Events)
+                    {
+                        // Compact JSON escapes every line break, so the data is one line.
+                        var data = JsonSerializer.Serialize(streamed.Event, ApiJson.Options);
+                        body.Write(Encoding.UTF8.GetBytes($"event: {streamed.Event.Type}\nid: {streamed.Cursor}\ndata: {data}\n\n"));
+                    }
+                    if (page.Events.Length > 0) quiet = clock.GetTimestamp();
+                    else if (clock.GetElapsedTime(quiet) >= heartbeat)
+                    {
+                        body.Write(": still here\n\n"u8);
+                        quiet = clock.GetTimestamp();
+                    }
+                    if ((await body.FlushAsync(stopped)).IsCanceled) break;
+                    if (page.Events.Length < PageSize)
+                        await Task.Delay(Poll, clock, stopped).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (stopped.IsCancellationRequested) break;
+                    page = await grain.StreamEvents(page.Next, PageSize) is Done<EventStreamPage> { Value: var next } ? next : page with { Events = [] };
+                }
             }
-        }
-        finally
-        {
-            Release(project);
+            catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            finally
+            {
+                Release(project);
+            }
         }
     }
 

@@ -175,29 +175,37 @@ public sealed class EmailStore
         new(reader.GetGuid(1), new TrackedFlags(reader.GetBoolean(2), reader.GetBoolean(3)), [.. reader.GetFieldValue<string[]>(4)]);
 
     /// <summary>
-    /// A project's emails, newest first, after <paramref name="after"/> (the last row of the page before)
-    /// or at an offset; one more than asked tells whether there are more.
+    /// A project's emails that the query finds, newest first, after <paramref name="after"/> (the last row of the
+    /// page before) or at the query's offset; one more than asked tells whether there are more.
     /// </summary>
-    public async Task<EmailPage> List(Guid projectId, int limit, int offset, (DateTimeOffset CreatedAt, Guid Id)? after)
+    public async Task<EmailPage> List(Guid projectId, EmailQuery query, (DateTimeOffset CreatedAt, Guid Id)? after)
     {
+        // The search is a substring of the subject or a recipient; LIKE's own wildcards in it are taken literally.
+        var pattern = query.Search is { } text ? "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%" : null;
+        var tag = query.Tag?.Split(':', 2);
         await using var command = db.CreateCommand("""
             SELECT id, from_address, to_addresses, subject, status, created_at, broadcast_id FROM emails
             WHERE project_id = $1 AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
+              AND ($6::text IS NULL OR subject ILIKE $6 OR array_to_string(to_addresses, ' ') ILIKE $6)
+              AND ($7::text IS NULL OR tags @> jsonb_build_array(jsonb_build_object('name', $7::text, 'value', $8::text)))
             ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
             """);
         command.Parameters.Add(new() { Value = projectId });
-        command.Parameters.Add(new() { Value = limit + 1 });
-        command.Parameters.Add(new() { Value = offset });
+        command.Parameters.Add(new() { Value = query.Limit + 1 });
+        command.Parameters.Add(new() { Value = query.Offset });
         command.Parameters.Add(new() { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)after?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = (object?)pattern ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)tag?[0] ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)tag?[1] ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var rows = new List<EmailSummary>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             rows.Add(new EmailSummary(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetString(3),
                 reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
-        var hasMore = rows.Count > limit;
-        var page = rows.Take(limit).ToArray();
-        return new EmailPage(page, limit, offset, hasMore, hasMore ? PageCursor.Of(page[^1].CreatedAt, page[^1].Id) : null);
+        var hasMore = rows.Count > query.Limit;
+        var page = rows.Take(query.Limit).ToArray();
+        return new EmailPage(page, query.Limit, query.Offset, hasMore, hasMore ? PageCursor.Of(page[^1].CreatedAt, page[^1].Id) : null);
     }
 
     /// <summary>A row of <see cref="ContentColumns"/>, a broadcast recipient's copy rendered from its template.</summary>

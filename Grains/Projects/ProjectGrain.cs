@@ -12,15 +12,15 @@ public sealed class ProjectGrain(EmailStore emails, EventReader events, TimeProv
 {
     Guid ProjectId => this.GetPrimaryKey();
 
-    public async Task<Outcome<EmailPage>> ListEmails(int limit, int offset, string? cursor)
+    public async Task<Outcome<EmailPage>> ListEmails(EmailQuery query)
     {
         (DateTimeOffset, Guid)? after = null;
-        if (cursor is not null)
+        if (query.Cursor is not null)
         {
-            if (PageCursor.Email(cursor) is not { } position) return new Invalid<EmailPage>(NotACursor);
+            if (PageCursor.Email(query.Cursor) is not { } position) return new Invalid<EmailPage>(NotACursor);
             after = position;
         }
-        return new Done<EmailPage>(await emails.List(ProjectId, limit, after is null ? offset : 0, after));
+        return new Done<EmailPage>(await emails.List(ProjectId, query with { Offset = after is null ? query.Offset : 0 }, after));
     }
 
     public async Task<Outcome<EventStreamPage>> StreamEvents(string? after, int limit)

@@ -24,7 +24,8 @@ public class ApiDocumentTests(TrackingStack stack)
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
             .Select(e => (Path: "/" + Regex.Replace(e.RoutePattern.RawText!.Trim('/'), @"\{\*\*(\w+)\}", "{$1}"),
                 Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []))
-            .Where(r => !r.Path.StartsWith("/openapi") && !r.Path.StartsWith("/docs"))
+            // The description's own routes, and the dashboard's pages: not the API.
+            .Where(r => !r.Path.StartsWith("/openapi") && !r.Path.StartsWith("/docs") && !r.Path.StartsWith("/dashboard") && r.Path != "/")
             .SelectMany(r => r.Methods.Select(m => (m, r.Path)))
             .ToList();
     }

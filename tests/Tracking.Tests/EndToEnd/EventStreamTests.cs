@@ -115,4 +115,20 @@ public class EventStreamTests(TrackingStack stack)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.NotNull((await response.Json())["errors"]!["Last-Event-ID"]);
     }
+
+    [Fact]
+    public async Task An_idle_stream_answers_at_once_and_then_keeps_showing_it_is_alive()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        // No event at all: the headers come anyway, and then the heartbeat (every second in the tests' settings).
+        var (response, reader) = await Open(client);
+        using (response)
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            Assert.Equal(": still here", await reader.ReadLineAsync(patience.Token));
+            Assert.Equal("", await reader.ReadLineAsync(patience.Token));
+            Assert.Equal(": still here", await reader.ReadLineAsync(patience.Token));
+        }
+    }
 }

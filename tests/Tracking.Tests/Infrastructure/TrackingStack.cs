@@ -48,6 +48,8 @@ public class TrackingStack : IAsyncLifetime
     {
         ["TRACKING_TRACK_RATE_LIMIT"] = "1000000",
         ["TRACKING_AUTH_FAILURE_LIMIT"] = "1000000",
+        // An idle event stream shows its heartbeat within a test's patience.
+        ["Gateway__StreamHeartbeatSeconds"] = "1",
     };
 
     /// <summary>The stack's database: by default one of its own on the run's shared server.</summary>

@@ -1,0 +1,42 @@
+// Pieces every page uses: loading an API answer, showing its error, and a table that scrolls on a phone.
+import { useEffect, useState, useCallback } from "preact/hooks";
+
+/** Loads with the given function whenever a dependency changes; reload() loads again. */
+export function useLoad(load, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => current && setState({ data, error: null, loading: false }),
+      (error) => current && setState({ data: null, error, loading: false }));
+    return () => { current = false; };
+  }, [...deps, round]);
+  return { ...state, reload: useCallback(() => setRound((r) => r + 1), []) };
+}
+
+export function Problem({ error }) {
+  if (!error) return null;
+  const fields = error.problem?.errors ? Object.entries(error.problem.errors).map(([k, v]) => `${k} ${v.join(", ")}`) : [];
+  return (
+    <p class="problem" role="alert">
+      {error.message}{fields.length ? `: ${fields.join("; ")}` : ""}
+    </p>
+  );
+}
+
+export function Table({ caption, children }) {
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={caption}>
+      <table>
+        <caption class="visually-hidden">{caption}</caption>
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Loading({ when }) {
+  return when ? <p class="loading" aria-live="polite">Loading…</p> : null;
+}
