@@ -53,14 +53,14 @@ static partial class LogMessages
     [LoggerMessage(1304, LogLevel.Error, "Webhook pass failed")]
     public static partial void WebhookPassFailed(this ILogger log, Exception ex);
 
-    [LoggerMessage(1305, LogLevel.Error, "Webhook delivery {DeliveryId} could not be recorded")]
-    public static partial void DeliveryNotRecorded(this ILogger log, Exception ex, Guid deliveryId);
+    [LoggerMessage(1305, LogLevel.Error, "Webhook delivery {DeliveryId} of event {EventId} could not be recorded")]
+    public static partial void DeliveryNotRecorded(this ILogger log, Exception ex, Guid deliveryId, Guid eventId);
 
     [LoggerMessage(1306, LogLevel.Warning, "Could not reload the webhook subscriptions; the last ones stand")]
     public static partial void SubscriptionsNotReloaded(this ILogger log, Exception ex);
 
-    [LoggerMessage(1307, LogLevel.Information, "Webhook delivery {DeliveryId} found no HTTP answer")]
-    public static partial void NoHttpAnswer(this ILogger log, Exception ex, Guid deliveryId);
+    [LoggerMessage(1307, LogLevel.Information, "Webhook delivery {DeliveryId} of event {EventId} found no HTTP answer")]
+    public static partial void NoHttpAnswer(this ILogger log, Exception ex, Guid deliveryId, Guid eventId);
 
     [LoggerMessage(1402, LogLevel.Warning, "Could not record the use of API key {KeyId}")]
     public static partial void KeyUseNotRecorded(this ILogger log, Exception ex, Guid keyId);

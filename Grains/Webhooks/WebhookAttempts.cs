@@ -60,7 +60,7 @@ public sealed class WebhookAttempts(WebhookUrlPolicy policy, IOptions<WebhookOpt
         {
             // What a tenant sees is the same for every connection failure: a refused port and an open one that
             // speaks no HTTP must not tell a stranger apart which ports of a host are open. The log has it all.
-            log.NoHttpAnswer(ex, delivery.Id);
+            log.NoHttpAnswer(ex, delivery.Id, delivery.EventId);
             return (null, ex.InnerException is WebhookBlockedException blocked ? blocked.Message : UnreachableError, null);
         }
     }

@@ -231,7 +231,7 @@ public sealed class WebhookSender(WebhookDeliveryQueue queue, WebhookRegistry re
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            log.DeliveryNotRecorded(ex, delivery.Id);
+            log.DeliveryNotRecorded(ex, delivery.Id, delivery.EventId);
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using Tracking.Tests.Infrastructure;
 using Tracking.Grains.Webhooks;
+using Tracking.Contracts;
 
 namespace Tracking.Tests.EndToEnd;
 
@@ -358,6 +359,10 @@ public class WebhookTests(TrackingStack stack)
             return errors.All(e => e is not null);
         }, "both endpoints failed an attempt");
         Assert.All(errors, e => Assert.Equal(WebhookAttempts.UnreachableError, e));
+        // The operator's log tells which delivery of which event found what.
+        var eventId = (await (await client.GetAsync($"/v1/webhooks/{ids[0]}/deliveries")).Json())["data"]![0]!["event_id"]!.GetValue<string>();
+        var logged = Guid.ParseExact(eventId[PublicEventId.Prefix.Length..], "N").ToString();
+        await TrackingStack.Eventually(() => Task.FromResult(stack.SiloLog().Split('\n').Any(line => line.Contains(logged))), "the event id is in the log");
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public class TrackingStack : IAsyncLifetime
     (int Silo, int Gateway)[] ports = [];
     Process?[] silos = [];
     Process? gateway;
+    readonly List<Process> otherGateways = [];
 
     public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource Db { get; private set; } = null!;
@@ -78,7 +79,7 @@ public class TrackingStack : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         Http.Dispose();
-        foreach (var p in silos.Prepend(gateway)) Stop(p);
+        foreach (var p in silos.Prepend(gateway).Concat(otherGateways)) Stop(p);
         await Relay.DisposeAsync();
         await Receiver.DisposeAsync();
         await Db.DisposeAsync();
@@ -154,10 +155,14 @@ public class TrackingStack : IAsyncLifetime
     }
 
     /// <summary>What the Gateway's process has logged so far.</summary>
-    public string GatewayLog()
+    public string GatewayLog() => SiloInGateway ? SiloLog() : Log($"Gateway-{httpPort}-.log");
+
+    /// <summary>What the first silo's process has logged so far.</summary>
+    public string SiloLog() => Log($"Silo-{httpPort}-{ports[0].Silo}.log");
+
+    string Log(string file)
     {
-        var path = Path.Combine(logDir, SiloInGateway ? $"Silo-{httpPort}-{ports[0].Silo}.log" : $"Gateway-{httpPort}-.log");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var stream = new FileStream(Path.Combine(logDir, file), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd();
     }
 
@@ -209,19 +214,39 @@ public class TrackingStack : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    void StartProcesses()
+    Dictionary<string, string> GatewayEnvironment(Uri url)
     {
-        var gatewayEnv = new Dictionary<string, string>
+        var env = new Dictionary<string, string>
         {
-            ["TRACKING_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["TRACKING_URLS"] = url.ToString().TrimEnd('/'),
             ["Orleans__GatewayPort"] = ports[0].Gateway.ToString(),
         };
-        foreach (var (key, value) in GatewaySettings()) gatewayEnv[key] = value;
+        foreach (var (key, value) in GatewaySettings()) env[key] = value;
         if (SiloCount > 1)
         {
-            gatewayEnv["Orleans__Membership"] = "postgres";
-            gatewayEnv["TRACKING_POSTGRES"] = ConnectionString;
+            env["Orleans__Membership"] = "postgres";
+            env["TRACKING_POSTGRES"] = ConnectionString;
         }
+        return env;
+    }
+
+    /// <summary>One more Gateway process, on a port of its own, in front of the same silos; stopped with the stack.</summary>
+    public async Task<Uri> AnotherGateway()
+    {
+        var url = new Uri($"http://127.0.0.1:{TestPostgres.FreePort()}");
+        otherGateways.Add(Start("Gateway", GatewayEnvironment(url), logName: $"Gateway-{url.Port}"));
+        using var http = new HttpClient { BaseAddress = url };
+        await Eventually(async () =>
+        {
+            try { return (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK; }
+            catch (HttpRequestException) { return false; }
+        }, "the other Gateway is ready", seconds: 90);
+        return url;
+    }
+
+    void StartProcesses()
+    {
+        var gatewayEnv = GatewayEnvironment(BaseUrl);
         if (SiloInGateway)
         {
             // One process: the Silo serves the Gateway's endpoints.
@@ -285,7 +310,7 @@ public class TrackingStack : IAsyncLifetime
         return (process.ExitCode, await output + await errors);
     }
 
-    Process Start(string host, Dictionary<string, string> env)
+    Process Start(string host, Dictionary<string, string> env, string? logName = null)
     {
         var dll = Path.Combine(Repository.Root, host, "bin", Repository.Configuration, "net10.0", $"Tracking.{host}.dll");
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -296,7 +321,8 @@ public class TrackingStack : IAsyncLifetime
         };
         foreach (var (key, value) in env) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        var log = new StreamWriter(Path.Combine(logDir, $"{host}-{httpPort}-{env.GetValueOrDefault("Orleans__SiloPort")}.log"), append: true) { AutoFlush = true };
+        logName ??= $"{host}-{httpPort}-{env.GetValueOrDefault("Orleans__SiloPort")}";
+        var log = new StreamWriter(Path.Combine(logDir, logName + ".log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
