@@ -15,4 +15,7 @@ static partial class LogMessages
 
     [LoggerMessage(2004, LogLevel.Warning, "The cluster could not be reached for a health check")]
     public static partial void ClusterUnreachable(this ILogger log, Exception ex);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Live stream {StreamId} of project {ProjectId} could not give back its place; its lease runs out in a minute")]
+    public static partial void StreamNotReleased(this ILogger log, Exception ex, Guid streamId, Guid projectId);
 }

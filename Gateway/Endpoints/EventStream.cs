@@ -1,12 +1,14 @@
-using System.Collections.Concurrent;
 using System.Buffers;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Contracts;
 
 namespace Tracking.Gateway.Endpoints;
+
+/// <summary>The category of the live stream's log lines.</summary>
+public sealed class EventStreamLog;
 
 /// <summary>
 /// <c>GET /v1/events/stream</c>: a project's events as Server-Sent Events. The Gateway asks the project's
@@ -15,11 +17,8 @@ namespace Tracking.Gateway.Endpoints;
 /// </summary>
 public static class EventStream
 {
-    /// <summary>Streams a project may hold open on one Gateway; each costs a small query twice a second.</summary>
-    public const int PerProject = 10;
     const int PageSize = 100;
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
-    static readonly ConcurrentDictionary<Guid, int> Open = new();
 
     /// <summary>
     /// An idle stream still writes a comment this often (Gateway:StreamHeartbeatSeconds, 15 by default), so that
@@ -28,7 +27,7 @@ public static class EventStream
     public const string HeartbeatSetting = "Gateway:StreamHeartbeatSeconds";
 
     public static async Task<Results<StreamResult, ProblemHttpResult>> Follow(HttpContext http, IGrainFactory grains, TimeProvider clock,
-        IConfiguration configuration)
+        IConfiguration configuration, ILogger<EventStreamLog> log)
     {
         var project = AuthenticatedProject.Of(http);
         var after = http.Request.Headers["Last-Event-ID"] is { Count: > 0 } id ? id.ToString() : null;
@@ -36,23 +35,31 @@ public static class EventStream
         // The first page answers before the stream starts, so that a bad cursor is a 422, not a broken stream.
         var first = await grain.StreamEvents(after, PageSize);
         if (first is not Done<EventStreamPage> { Value: var page }) return ApiProblems.Refused(first, "Invalid Last-Event-ID", "");
-        if (Open.AddOrUpdate(project, 1, (_, n) => n + 1) > PerProject)
-        {
-            Release(project);
+        var streams = grains.GetGrain<ILiveStreamsGrain>(project);
+        var stream = Guid.NewGuid();
+        if (!await streams.Open(stream))
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
-                detail: $"A project may follow at most {PerProject} event streams at once on one Gateway.");
-        }
-        return new StreamResult(project, grain, page, clock, TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(HeartbeatSetting, 15))));
+                detail: $"A project may follow at most {ILiveStreamsGrain.MaxPerProject} event streams at once.");
+        var heartbeat = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(HeartbeatSetting, 15)));
+        return new StreamResult(new(project, stream, grain, streams, clock, heartbeat, log), page);
     }
+
+    /// <summary>What a stream works with, besides its page.</summary>
+    public sealed record StreamContext(Guid Project, Guid Stream, IProjectGrain Events, ILiveStreamsGrain Streams, TimeProvider Clock,
+        TimeSpan Heartbeat, ILogger Log);
 
     /// <summary>
     /// The stream itself. Its headers go out at once, before any event, and every page of events is flushed as
-    /// it comes: a client knows it is connected, and sees each event without waiting for the next.
+    /// it comes: a client knows it is connected, and sees each event without waiting for the next. Its place
+    /// among the project's streams is renewed while it runs and given back when it ends.
     /// </summary>
-    public sealed class StreamResult(Guid project, IProjectGrain grain, EventStreamPage page, TimeProvider clock, TimeSpan heartbeat) : IResult
+    public sealed class StreamResult(StreamContext context, EventStreamPage page) : IResult
     {
+        static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+
         public async Task ExecuteAsync(HttpContext http)
         {
+            var (_, _, events, streams, clock, heartbeat, _) = context;
             var stopped = http.RequestAborted;
             try
             {
@@ -61,7 +68,7 @@ public static class EventStream
                 http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
                 await http.Response.StartAsync(stopped);
                 var body = http.Response.BodyWriter;
-                var quiet = clock.GetTimestamp();
+                long quiet = clock.GetTimestamp(), renewed = quiet;
                 while (!stopped.IsCancellationRequested)
                 {
                     foreach (var streamed in page.Events)
@@ -77,10 +84,15 @@ public static class EventStream
                         quiet = clock.GetTimestamp();
                     }
                     if ((await body.FlushAsync(stopped)).IsCanceled) break;
+                    if (clock.GetElapsedTime(renewed) >= RenewEvery)
+                    {
+                        await streams.Renew(context.Stream);
+                        renewed = clock.GetTimestamp();
+                    }
                     if (page.Events.Length < PageSize)
                         await Task.Delay(Poll, clock, stopped).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     if (stopped.IsCancellationRequested) break;
-                    page = await grain.StreamEvents(page.Next, PageSize) is Done<EventStreamPage> { Value: var next } ? next : page with { Events = [] };
+                    page = await events.StreamEvents(page.Next, PageSize) is Done<EventStreamPage> { Value: var next } ? next : page with { Events = [] };
                 }
             }
             catch (OperationCanceledException) when (stopped.IsCancellationRequested)
@@ -89,13 +101,14 @@ public static class EventStream
             }
             finally
             {
-                Release(project);
+                await Release();
             }
         }
-    }
 
-    static void Release(Guid project)
-    {
-        if (Open.AddOrUpdate(project, 0, (_, n) => n - 1) <= 0) Open.TryRemove(new(project, 0));
+        async Task Release()
+        {
+            try { await context.Streams.Close(context.Stream); }
+            catch (Exception ex) { context.Log.StreamNotReleased(ex, context.Stream, context.Project); }
+        }
     }
 }

@@ -40,3 +40,20 @@ export function Table({ caption, children }) {
 export function Loading({ when }) {
   return when ? <p class="loading" aria-live="polite">Loading…</p> : null;
 }
+
+/**
+ * A user's action against the API: run(work) does it, and failure is what went wrong with the last one
+ * (cleared when one succeeds), for <Problem error={failure} />.
+ */
+export function useAction() {
+  const [failure, setFailure] = useState(null);
+  const run = useCallback(async (work) => {
+    try {
+      await work();
+      setFailure(null);
+    } catch (error) {
+      setFailure(error);
+    }
+  }, []);
+  return [failure, run];
+}

@@ -131,4 +131,35 @@ public class EventStreamTests(TrackingStack stack)
             Assert.Equal(": still here", await reader.ReadLineAsync(patience.Token));
         }
     }
+
+    [Fact]
+    public async Task A_project_follows_at_most_ten_streams_across_gateways_and_a_closed_one_frees_its_place()
+    {
+        var key = await stack.CreateProject();
+        using var first = stack.ClientFor(key);
+        using var second = stack.ClientFor(key);
+        first.Timeout = second.Timeout = Timeout.InfiniteTimeSpan;
+        second.BaseAddress = await stack.AnotherGateway();
+        var open = new List<HttpResponseMessage>();
+        for (var i = 0; i < 10; i++) open.Add((await Open(i % 2 == 0 ? first : second)).Response);
+
+        foreach (var client in new[] { first, second })
+        {
+            using var refused = await client.GetAsync("/v1/events/stream", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+        // Another project is not held back by this one.
+        using (var other = stack.ClientFor(await stack.CreateProject())) (await Open(other)).Response.Dispose();
+
+        open[3].Dispose();
+        await TrackingStack.Eventually(async () =>
+        {
+            var again = await second.GetAsync("/v1/events/stream", HttpCompletionOption.ResponseHeadersRead);
+            if (again.StatusCode == HttpStatusCode.OK) open.Add(again);
+            else again.Dispose();
+            return again.StatusCode == HttpStatusCode.OK;
+        }, "a closed stream's place is free again", seconds: 20);
+        foreach (var response in open) response.Dispose();
+    }
 }

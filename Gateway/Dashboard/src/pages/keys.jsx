@@ -1,38 +1,30 @@
 // API keys: the project's keys, a new one (shown once), and revoking one.
 import { useState } from "preact/hooks";
-import { api } from "../api.js";
-import { useLoad, Problem, Table, Loading } from "../ui.jsx";
+import { api, session } from "../api.js";
+import { useLoad, useAction, Problem, Table, Loading } from "../ui.jsx";
 import { time } from "../format.js";
 
 export function ApiKeys() {
   const { data, error, loading, reload } = useLoad(() => api("/v1/api-keys"), []);
   const [created, setCreated] = useState(null);
   const [confirming, setConfirming] = useState(null);
-  const [failure, setFailure] = useState(null);
+  const [failure, run] = useAction();
 
-  async function create(e) {
+  function create(e) {
     e.preventDefault();
     const formElement = e.currentTarget;
     const form = new FormData(formElement);
-    try {
+    run(async () => {
       setCreated(await api("/v1/api-keys", { method: "POST", body: { name: form.get("name").trim(), permission: form.get("permission") } }));
-      setFailure(null);
       formElement.reset();
       reload();
-    } catch (failed) {
-      setFailure(failed);
-    }
+    });
   }
-  async function revoke(key) {
-    try {
-      await api(`/v1/api-keys/${key.id}`, { method: "DELETE" });
-      setConfirming(null);
-      setFailure(null);
-      reload();
-    } catch (failed) {
-      setFailure(failed);
-    }
-  }
+  const revoke = (key) => run(async () => {
+    await api(`/v1/api-keys/${key.id}`, { method: "DELETE" });
+    setConfirming(null);
+    reload();
+  });
 
   return (
     <section aria-labelledby="keys-title">
@@ -66,7 +58,7 @@ export function ApiKeys() {
           <tbody>
             {data.data.map((k) => (
               <tr data-key={k.name}>
-                <td>{k.name}</td>
+                <td>{k.name}{session.key()?.startsWith(k.prefix) && <span class="hint"> (signed in here)</span>}</td>
                 <td>{k.permission === "full_access" ? "Full access" : "Sending only"}</td>
                 <td class="nowrap"><code>{k.prefix}…</code></td>
                 <td class="nowrap">{time(k.created_at)}</td>

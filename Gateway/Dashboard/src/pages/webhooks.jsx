@@ -1,26 +1,23 @@
 // Webhooks: the endpoints, turned on and off; each one's deliveries, with their attempts and a retry.
 import { useState } from "preact/hooks";
 import { api } from "../api.js";
-import { useLoad, Problem, Table, Loading } from "../ui.jsx";
+import { useLoad, useAction, Problem, Table, Loading } from "../ui.jsx";
 import { time, count } from "../format.js";
 
 const EventTypes = ["email.sent", "email.delivered", "email.failed", "email.opened", "email.clicked"];
 
 function NewWebhook({ onCreated }) {
-  const [error, setError] = useState(null);
+  const [error, run] = useAction();
   const [created, setCreated] = useState(null);
-  async function create(e) {
+  function create(e) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    try {
-      const webhook = await api("/v1/webhooks", { method: "POST", body: { url: form.get("url").trim(), events: form.getAll("events") } });
-      setError(null);
-      setCreated(webhook);
-      e.currentTarget.reset();
+    const formElement = e.currentTarget;
+    const form = new FormData(formElement);
+    run(async () => {
+      setCreated(await api("/v1/webhooks", { method: "POST", body: { url: form.get("url").trim(), events: form.getAll("events") } }));
+      formElement.reset();
       onCreated();
-    } catch (failure) {
-      setError(failure);
-    }
+    });
   }
   return (
     <details class="panel">
@@ -45,16 +42,11 @@ function NewWebhook({ onCreated }) {
 
 export function Webhooks() {
   const { data, error, loading, reload } = useLoad(() => api("/v1/webhooks"), []);
-  const [failure, setFailure] = useState(null);
-  async function toggle(webhook) {
-    try {
-      await api(`/v1/webhooks/${webhook.id}`, { method: "PATCH", body: { enabled: !webhook.enabled } });
-      setFailure(null);
-      reload();
-    } catch (e) {
-      setFailure(e);
-    }
-  }
+  const [failure, run] = useAction();
+  const toggle = (webhook) => run(async () => {
+    await api(`/v1/webhooks/${webhook.id}`, { method: "PATCH", body: { enabled: !webhook.enabled } });
+    reload();
+  });
   return (
     <section aria-labelledby="webhooks-title">
       <h1 id="webhooks-title">Webhooks</h1>
@@ -91,18 +83,13 @@ export function WebhookDeliveries({ id }) {
   const { data, error, loading, reload } = useLoad(
     () => api(`/v1/webhooks/${encodeURIComponent(id)}/deliveries?limit=${PageSize}&offset=${offset}`), [id, offset]);
   const [retried, setRetried] = useState({});
-  const [failure, setFailure] = useState(null);
-  async function retry(delivery) {
-    try {
-      await api(`/v1/webhooks/${encodeURIComponent(id)}/deliveries/${delivery.id}/retry`, { method: "POST" });
-      setRetried({ ...retried, [delivery.id]: true });
-      setFailure(null);
-      // The attempt happens in the background; its outcome shows a moment later.
-      setTimeout(reload, 1500);
-    } catch (e) {
-      setFailure(e);
-    }
-  }
+  const [failure, run] = useAction();
+  const retry = (delivery) => run(async () => {
+    await api(`/v1/webhooks/${encodeURIComponent(id)}/deliveries/${delivery.id}/retry`, { method: "POST" });
+    setRetried((r) => ({ ...r, [delivery.id]: true }));
+    // The attempt happens in the background; its outcome shows a moment later.
+    setTimeout(() => { setRetried((r) => ({ ...r, [delivery.id]: false })); reload(); }, 1500);
+  });
   return (
     <section aria-labelledby="deliveries-title">
       <p><a href="#/webhooks">← Webhooks</a></p>
@@ -128,9 +115,9 @@ export function WebhookDeliveries({ id }) {
                 <td>{d.last_status_code ?? ""}{d.last_error ? ` ${d.last_error}` : ""}{d.last_status_code || d.last_error ? "" : "—"}</td>
                 <td class="nowrap">{time(d.next_attempt_at)}</td>
                 <td>
-                  {d.status !== "delivered" && (
-                    <button type="button" onClick={() => retry(d)} disabled={retried[d.id]}>{retried[d.id] ? "Retrying…" : "Retry"}</button>
-                  )}
+                  <button type="button" onClick={() => retry(d)} disabled={retried[d.id]}>
+                    {retried[d.id] ? "Sending…" : d.status === "delivered" ? "Send again" : "Retry"}
+                  </button>
                 </td>
               </tr>
             ))}
