@@ -26,10 +26,11 @@ export function Problem({ error }) {
   );
 }
 
-export function Table({ caption, children }) {
+/** A table that scrolls sideways on a phone; with cards, its rows stack as cards there instead (cells need a data-label). */
+export function Table({ caption, cards = false, children }) {
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label={caption}>
-      <table>
+    <div class={cards ? "table-scroll has-cards" : "table-scroll"} tabIndex={0} role="region" aria-label={caption}>
+      <table class={cards ? "cards" : undefined}>
         <caption class="visually-hidden">{caption}</caption>
         {children}
       </table>

@@ -149,15 +149,24 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
         using var client = stack.ClientFor(key);
         var path = "hooks/" + Guid.NewGuid().ToString("N");
         stack.Receiver.Answer(path, _ => 500);
-        var hook = await (await client.PostAsJsonAsync("/v1/webhooks", new { url = stack.Receiver.Url(path), events = new[] { "email.opened" } })).Json();
+        await using var tab = await browser.SignIn(stack.BaseUrl, key);
+        await tab.Go("webhooks", "Webhooks");
+        await tab.Page.GetByText("Add an endpoint").ClickAsync();
+        await tab.Page.GetByLabel("URL").FillAsync(stack.Receiver.Url(path));
+        foreach (var type in new[] { "email.sent", "email.delivered", "email.failed", "email.clicked" })
+            await tab.Page.GetByLabel(type).UncheckAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Expect(tab.Page.Locator(".secret code")).ToContainTextAsync("whsec_");
+        var hook = (await (await client.GetAsync("/v1/webhooks")).Json())["data"]!.AsArray().Single()!;
+        Assert.Equal(["email.opened"], hook["events"]!.AsArray().Select(e => e!.GetValue<string>()));
         var hookId = hook["id"]!.GetValue<string>();
+
         await stack.Http.GetAsync($"/v1/track/open/{await client.SendTracked("<p>x</p>")}");
         // Every attempt of the tests' short schedule fails, and then the delivery is failed: only a retry sends it again.
         await TrackingStack.Eventually(async () => (await (await client.GetAsync($"/v1/webhooks/{hookId}/deliveries")).Json())
             ["data"]!.AsArray().FirstOrDefault()?["status"]?.GetValue<string>() == "failed", "the delivery fails");
         var attempts = stack.Receiver.Calls(path);
 
-        await using var tab = await browser.SignIn(stack.BaseUrl, key);
         await tab.Go("webhooks", "Webhooks");
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = "Deliveries" }).ClickAsync();
         var delivery = tab.Page.Locator("tr[data-delivery]");
@@ -194,6 +203,12 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
         await Expect(row).ToHaveCountAsync(0);
         await TrackingStack.Eventually(async () => (await newClient.GetAsync("/v1/api-keys")).StatusCode == HttpStatusCode.Unauthorized,
             "the revoked key is refused", seconds: 5);
+        // Neither key was written to a log on the way.
+        foreach (var log in new[] { stack.GatewayLog(), stack.SiloLog() })
+        {
+            Assert.DoesNotContain(made, log);
+            Assert.DoesNotContain(key, log);
+        }
         tab.AssertNoConsoleErrors();
     }
 

@@ -47,7 +47,7 @@ export function Email({ id }) {
       )}
       <h2>Timeline <small class="stream-state" data-state={stream}>{streamStates[stream]}</small></h2>
       {events.length === 0 ? <p class="empty">No events in the last 90 days.</p> : (
-        <Table caption="The email's events, newest first">
+        <Table caption="The email's events, newest first" cards>
           <EventRows events={events} />
         </Table>
       )}

@@ -38,17 +38,17 @@ export function Emails({ params }) {
       <Problem error={error} />
       <Loading when={loading && !data} />
       {data && (data.data.length === 0 ? <p class="empty">No emails{search || tag ? " match" : " yet"}.</p> : (
-        <Table caption="Emails, newest first">
+        <Table caption="Emails, newest first" cards>
           <thead>
-            <tr><th scope="col">Created</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Status</th></tr>
+            <tr><th scope="col">Subject</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Created</th></tr>
           </thead>
           <tbody>
             {data.data.map((email) => (
               <tr>
-                <td class="nowrap">{time(email.created_at)}</td>
-                <td>{list(email.to)}</td>
                 <td><a href={`#/emails/${email.id}`}>{email.subject || "(no subject)"}</a></td>
-                <td><span class={`status status-${email.status}`}>{email.status}</span></td>
+                <td data-label="To">{list(email.to)}</td>
+                <td data-label="Status"><span class={`status status-${email.status}`}>{email.status}</span></td>
+                <td data-label="Created" class="nowrap">{time(email.created_at)}</td>
               </tr>
             ))}
           </tbody>

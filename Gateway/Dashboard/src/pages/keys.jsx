@@ -50,7 +50,7 @@ export function ApiKeys() {
       <Problem error={error ?? failure} />
       <Loading when={loading && !data} />
       {data && (
-        <Table caption="API keys in use">
+        <Table caption="API keys in use" cards>
           <thead>
             <tr><th scope="col">Name</th><th scope="col">Permission</th><th scope="col">Key</th><th scope="col">Created</th>
               <th scope="col">Last used</th><th scope="col">Actions</th></tr>
@@ -59,10 +59,10 @@ export function ApiKeys() {
             {data.data.map((k) => (
               <tr data-key={k.name}>
                 <td>{k.name}{session.key()?.startsWith(k.prefix) && <span class="hint"> (signed in here)</span>}</td>
-                <td>{k.permission === "full_access" ? "Full access" : "Sending only"}</td>
-                <td class="nowrap"><code>{k.prefix}…</code></td>
-                <td class="nowrap">{time(k.created_at)}</td>
-                <td class="nowrap">{time(k.last_used_at)}</td>
+                <td data-label="Permission">{k.permission === "full_access" ? "Full access" : "Sending only"}</td>
+                <td class="nowrap" data-label="Key"><code>{k.prefix}…</code></td>
+                <td class="nowrap" data-label="Created">{time(k.created_at)}</td>
+                <td class="nowrap" data-label="Last used">{time(k.last_used_at)}</td>
                 <td class="actions">
                   {confirming === k.id ? (
                     <>

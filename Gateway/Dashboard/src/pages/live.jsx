@@ -20,12 +20,12 @@ export function EventRows({ events, withEmail = false }) {
       <tbody>
         {events.map((e) => (
           <tr key={e.id} data-event={e.type}>
-            <td class="nowrap">{time(e.created_at)}</td>
-            <td><span class={`event event-${e.type}`}>{e.type}</span></td>
-            {withEmail && <td><a href={`#/emails/${e.email_id}`}>{e.email_id.slice(0, 8)}</a></td>}
-            <td class="nowrap">{e.ip_address ?? "—"}</td>
-            <td class="agent">{e.user_agent ?? "—"}</td>
-            <td class="url">{e.link ?? "—"}</td>
+            <td class="nowrap" data-label="Time">{time(e.created_at)}</td>
+            <td data-label="Event"><span class={`event event-${e.type}`}>{e.type}</span></td>
+            {withEmail && <td data-label="Email"><a href={`#/emails/${e.email_id}`}>{e.email_id.slice(0, 8)}</a></td>}
+            <td class="nowrap" data-label="IP address">{e.ip_address ?? "—"}</td>
+            <td class="agent" data-label="User agent">{e.user_agent ?? "—"}</td>
+            <td class="url" data-label="Link">{e.link ?? "—"}</td>
           </tr>
         ))}
       </tbody>
@@ -45,7 +45,7 @@ export function Live() {
       <p class="stream-state" role="status" data-state={state}>{streamStates[state]}</p>
       <Problem error={recent.error} />
       {events.length === 0 ? <p class="empty">Waiting for events…</p> : (
-        <Table caption="Events, newest first">
+        <Table caption="Events, newest first" cards>
           <EventRows events={events} withEmail />
         </Table>
       )}

@@ -54,14 +54,14 @@ export function Webhooks() {
       <Problem error={error ?? failure} />
       <Loading when={loading && !data} />
       {data && (data.data.length === 0 ? <p class="empty">No webhook endpoints yet.</p> : (
-        <Table caption="Webhook endpoints">
+        <Table caption="Webhook endpoints" cards>
           <thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
           <tbody>
             {data.data.map((w) => (
               <tr data-webhook={w.id}>
-                <td class="url">{w.url}</td>
-                <td>{w.events.join(", ")}</td>
-                <td>{w.enabled ? "On" : `Off${w.disabled_reason ? ` (${w.disabled_reason})` : ""}`}</td>
+                <td class="url" data-label="URL">{w.url}</td>
+                <td data-label="Events">{w.events.join(", ")}</td>
+                <td data-label="State">{w.enabled ? "On" : `Off${w.disabled_reason ? ` (${w.disabled_reason})` : ""}`}</td>
                 <td class="actions">
                   <a href={`#/webhooks/${w.id}`}>Deliveries</a>
                   <button type="button" onClick={() => toggle(w)}>{w.enabled ? "Turn off" : "Turn on"}</button>
@@ -98,7 +98,7 @@ export function WebhookDeliveries({ id }) {
       <Problem error={webhook.error ?? error ?? failure} />
       <Loading when={loading && !data} />
       {data && (data.data.length === 0 ? <p class="empty">No deliveries yet.</p> : (
-        <Table caption="Deliveries, newest first">
+        <Table caption="Deliveries, newest first" cards>
           <thead>
             <tr>
               <th scope="col">Created</th><th scope="col">Event</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th>
@@ -108,12 +108,12 @@ export function WebhookDeliveries({ id }) {
           <tbody>
             {data.data.map((d) => (
               <tr data-delivery={d.id} data-status={d.status}>
-                <td class="nowrap">{time(d.created_at)}</td>
-                <td>{d.event_type} <code class="quiet-code">{d.event_id}</code></td>
-                <td><span class={`status status-${d.status}`}>{d.status}</span></td>
-                <td class="num">{count(d.attempts)}</td>
-                <td>{d.last_status_code ?? ""}{d.last_error ? ` ${d.last_error}` : ""}{d.last_status_code || d.last_error ? "" : "—"}</td>
-                <td class="nowrap">{time(d.next_attempt_at)}</td>
+                <td class="nowrap" data-label="Created">{time(d.created_at)}</td>
+                <td data-label="Event">{d.event_type} <code class="quiet-code">{d.event_id}</code></td>
+                <td data-label="Status"><span class={`status status-${d.status}`}>{d.status}</span></td>
+                <td class="num" data-label="Attempts">{count(d.attempts)}</td>
+                <td data-label="Last answer">{d.last_status_code ?? ""}{d.last_error ? ` ${d.last_error}` : ""}{d.last_status_code || d.last_error ? "" : "—"}</td>
+                <td class="nowrap" data-label="Next attempt">{time(d.next_attempt_at)}</td>
                 <td>
                   <button type="button" onClick={() => retry(d)} disabled={retried[d.id]}>
                     {retried[d.id] ? "Sending…" : d.status === "delivered" ? "Send again" : "Retry"}
