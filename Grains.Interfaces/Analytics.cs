@@ -10,6 +10,19 @@ public sealed record EventQuery(
     [property: Id(4)] int Offset,
     [property: Id(5)] string? Cursor);
 
+/// <summary>
+/// The program behind an open or a click, as far as its user agent tells: <c>unknown</c> for what it does not.
+/// <see cref="Device"/> is desktop, mobile, tablet or unknown.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tracking.EventClient")]
+public sealed record EventClient(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Os,
+    [property: Id(2)] string Device)
+{
+    public const string Unknown = "unknown";
+}
+
 /// <summary>One event of <c>GET /v1/events</c>.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EventItem")]
 public sealed record EventItem
@@ -23,6 +36,10 @@ public sealed record EventItem
     [Id(6)] public string? Referer { get; init; }
     [Id(7)] public string? Link { get; init; }
     [Id(8)] public required EmailTag[] Tags { get; init; }
+    /// <summary>An open's or a click's client; null for the other events.</summary>
+    [Id(9)] public EventClient? Client { get; init; }
+    /// <summary>Null for a person (or an event that is neither an open nor a click), else a <see cref="MachineReasons"/> reason.</summary>
+    [Id(10)] public string? Machine { get; init; }
 }
 
 /// <summary>An event of the live stream, with the cursor that resumes after it (its SSE id).</summary>

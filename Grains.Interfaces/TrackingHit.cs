@@ -8,7 +8,8 @@ public sealed record OpenContext(
 
 /// <summary>
 /// A click as it arrived. <see cref="TrackingId"/> is the path segment; in broadcast form
-/// <see cref="Url"/>, <see cref="Tid"/> and <see cref="Signature"/> come from the query.
+/// <see cref="Url"/>, <see cref="Tid"/> and <see cref="Signature"/> come from the query. <see cref="Head"/>: it was a
+/// HEAD request, which people's browsers do not send.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Tracking.ClickContext")]
 public sealed record ClickContext(
@@ -18,7 +19,8 @@ public sealed record ClickContext(
     [property: Id(3)] string? Signature,
     [property: Id(4)] string? IpAddress,
     [property: Id(5)] string? UserAgent,
-    [property: Id(6)] string? Referer);
+    [property: Id(6)] string? Referer,
+    [property: Id(7)] bool Head = false);
 
 /// <summary>
 /// An open (<see cref="Open"/> set) or a click (<see cref="Click"/> set) on an email. A hit over its

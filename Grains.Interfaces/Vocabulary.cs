@@ -19,6 +19,17 @@ public static class EventTypes
     public static readonly string[] WebhookNames = [.. All.Select(t => WebhookPrefix + t)];
 }
 
+/// <summary>
+/// Why an open or a click was a machine's, not a person's: Apple Mail Privacy Protection fetching the pixel on
+/// delivery, another image prefetcher (or a program fetching it), or a link scanner following the link.
+/// </summary>
+public static class MachineReasons
+{
+    public const string ApplePrivacyProxy = "apple_privacy_proxy", Prefetch = "prefetch", LinkScanner = "link_scanner";
+
+    public static readonly string[] All = [ApplePrivacyProxy, Prefetch, LinkScanner];
+}
+
 /// <summary>Where an email stands: stored (no relay configured), queued, sending, sent or failed.</summary>
 public static class EmailStatuses
 {

@@ -10,6 +10,7 @@ using Tracking.Grains.Analytics;
 using Tracking.Grains.Broadcasts;
 using Tracking.Grains.Delivery;
 using Tracking.Grains.Emails;
+using Tracking.Grains.Classification;
 using Tracking.Grains.Events;
 using Tracking.Gateway.Cluster;
 using Tracking.Grains.Links;
@@ -73,6 +74,9 @@ public static class TrackingSilo
         AddHosted<WebhookSubscriptions>(builder.Services);
         AddHosted<WebhookSender>(builder.Services);
         builder.Services.AddSingleton<IpAddressPolicy>();
+        // Apple's iCloud Private Relay egress ranges (a CSV file Apple publishes), when the operator supplies them.
+        builder.Services.AddSingleton(AppleRelayRanges.FromFile(config["Tracking:AppleRelayRanges"]));
+        builder.Services.AddSingleton<EventClassifier>();
         builder.Services.AddSingleton<ApiKeyStore>();
         // Registered before Orleans so that it stops after the silo: in-flight appends drain first.
         AddHosted<EventLog>(builder.Services);
@@ -130,6 +134,7 @@ public static class TrackingSilo
         ("TRACKING_SMTP_USERNAME", "Smtp:Username"),
         ("TRACKING_SMTP_PASSWORD", "Smtp:Password"),
         ("TRACKING_SMTP_ALLOW_INSECURE_AUTH", "Smtp:AllowInsecureAuth"),
+        ("TRACKING_APPLE_RELAY_RANGES", "Tracking:AppleRelayRanges"),
     ];
 
     /// <summary>The settings' short names mapped, and what the rest needs at once: the database and the secrets key.</summary>

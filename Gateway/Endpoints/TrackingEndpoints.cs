@@ -26,7 +26,7 @@ public static class TrackingEndpoints
             .WithSummary("The open pixel").WithDescription("Always a 1×1 transparent GIF, never cached; a GET records the email's open. " +
                 "Needs no API key: it is in the email.")
             .Produces(StatusCodes.Status200OK, contentType: "image/gif");
-        group.MapGet(TrackingUrls.ClickRoute + "/{**trackingId}", FollowClick)
+        group.MapMethods(TrackingUrls.ClickRoute + "/{**trackingId}", [HttpMethods.Get, HttpMethods.Head], FollowClick)
             .WithSummary("A tracked link").WithDescription("Records the click and redirects to the link's destination. A broadcast's " +
                 "link carries url, tid and sig in its query; a link whose signature does not verify never redirects. Needs no API key.")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound, contentType: "text/html");
@@ -91,7 +91,8 @@ public static class TrackingEndpoints
 
         // Over the address's limit, a click is still checked and followed, but not recorded.
         var hit = new TrackingHit(emailId, null,
-            new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer")),
+            new ClickContext(trackingId!, url, tid, sig, ClientIp(http), Header(http, "User-Agent"), Header(http, "Referer"),
+                Head: HttpMethods.IsHead(http.Request.Method)),
             CheckOnly: !limits.Admit(http));
         HitOutcome outcome;
         if (!hits.TryRecord(hit, out var recorded))

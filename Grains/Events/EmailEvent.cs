@@ -1,3 +1,5 @@
+using Tracking.Contracts;
+
 namespace Tracking.Grains.Events;
 
 /// <summary>One row of <c>email_events</c>. <see cref="Seq"/> is assigned by the database on commit.</summary>
@@ -12,6 +14,8 @@ public sealed record EmailEvent
     public string? UserAgent { get; init; }
     public string? Referer { get; init; }
     public string? Link { get; init; }
+    public EventClient? Client { get; init; }
+    public string? Machine { get; init; }
     public long Seq { get; init; }
 }
 
@@ -31,6 +35,8 @@ public sealed record Engagement
     public string? Referer { get; init; }
     public string? Link { get; init; }
     public int? LinkIndex { get; init; }
+    public required EventClient Client { get; init; }
+    public string? Machine { get; init; }
 }
 
 /// <summary>A committed engagement: its email's project, and where a click leads.</summary>

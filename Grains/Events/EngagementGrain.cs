@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Tracking.Grains.Classification;
 using Tracking.Grains.Emails;
 using Tracking.Grains.Links;
 using Tracking.Grains.Webhooks;
@@ -20,6 +21,7 @@ public sealed class EngagementGrain(
     EmailStore emails,
     TrackingSignature signature,
     IpAddressPolicy ipPolicy,
+    EventClassifier classifier,
     WebhookSubscriptions subscriptions,
     TimeProvider clock,
     ILogger<EngagementGrain> log) : Grain, IEngagementGrain
@@ -82,25 +84,31 @@ public sealed class EngagementGrain(
     Engagement? ToEngagement(TrackingHit hit, Guid id, DateTimeOffset now)
     {
         if (hit.Open is { } open)
-            return New(EventTypes.Opened, open.IpAddress, open.UserAgent, referer: null, link: null, linkIndex: null);
+            return New(EventTypes.Opened, open.IpAddress, open.UserAgent, referer: null, link: null, linkIndex: null, head: false);
         if (hit.Click is not { } click) return null;
 
         if (click.Url is null)
             return signature.VerifyClick(click.TrackingId, hit.EmailId) is { } index
-                ? New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, link: null, linkIndex: index)
+                ? New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, link: null, linkIndex: index, click.Head)
                 : null;
 
         if (click.Tid is null || click.Signature is null) return null;
         if (!TrackingLinks.IsTrackable(click.Url, out var destination)) return null;
         if (!signature.VerifyBroadcast(hit.EmailId, click.Url, click.Tid, click.Signature)) return null;
-        return New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination, linkIndex: null);
+        return New(EventTypes.Clicked, click.IpAddress, click.UserAgent, click.Referer, destination, linkIndex: null, click.Head);
 
-        Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex) => new()
+        Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex, bool head)
         {
-            Id = id, EmailId = hit.EmailId, Type = type, CreatedAt = now, IpAddress = ipPolicy.Apply(ip),
-            UserAgent = StorableText.Clean(userAgent, StorableText.MaxUserAgent),
-            Referer = StorableText.Clean(referer, StorableText.MaxReferer), Link = link, LinkIndex = linkIndex,
-        };
+            var agent = StorableText.Clean(userAgent, StorableText.MaxUserAgent);
+            // Classified on the full address, before the policy truncates it.
+            var (client, machine) = classifier.Classify(type, agent, ip, head);
+            return new()
+            {
+                Id = id, EmailId = hit.EmailId, Type = type, CreatedAt = now, IpAddress = ipPolicy.Apply(ip), UserAgent = agent,
+                Referer = StorableText.Clean(referer, StorableText.MaxReferer), Link = link, LinkIndex = linkIndex,
+                Client = client, Machine = machine,
+            };
+        }
     }
 
     /// <summary>

@@ -201,13 +201,16 @@ public sealed class EventLog : IHostedService, IEventLog
             batch.BatchCommands.Add(read);
         }
         var insert = new NpgsqlBatchCommand($"""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[])
+            INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link,
+                                      client_name, client_os, client_device, machine)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[],
+                                 $19::text[], $20::text[], $21::text[], $22::text[])
             UNION ALL
             SELECT n.id, n.email_id, e.project_id, n.type, n.created_at, n.ip_address, n.user_agent, n.referer,
-                   coalesce(n.link, e.links[n.link_index + 1])
-            FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
-                 AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index)
+                   coalesce(n.link, e.links[n.link_index + 1]), n.client_name, n.client_os, n.client_device, n.machine
+            FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[],
+                        $23::text[], $24::text[], $25::text[], $26::text[])
+                 AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index, client_name, client_os, client_device, machine)
             JOIN emails e ON e.id = n.email_id
             WHERE CASE n.type WHEN '{EventTypes.Opened}' THEN e.track_open
                               ELSE coalesce(n.link, e.links[n.link_index + 1]) IS NOT NULL END
@@ -232,6 +235,8 @@ public sealed class EventLog : IHostedService, IEventLog
         p.Add(Texts(unknown.Select(e => e.Referer)));
         p.Add(Texts(unknown.Select(e => e.Link)));
         p.Add(new() { Value = unknown.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        AddVerdicts(p, known.Select(k => k.Event));
+        AddVerdicts(p, unknown);
         batch.BatchCommands.Add(insert);
 
         // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.
@@ -260,6 +265,15 @@ public sealed class EventLog : IHostedService, IEventLog
         if (e.Type == EventTypes.Opened) return (email.Tracking.Open, null);
         var link = e.Link ?? (e.LinkIndex is int i && i >= 0 && i < email.Links.Count ? email.Links[i] : null);
         return (link is not null, link);
+    }
+
+    static void AddVerdicts(NpgsqlParameterCollection p, IEnumerable<Engagement> events)
+    {
+        var list = events as IReadOnlyCollection<Engagement> ?? events.ToList();
+        p.Add(Texts(list.Select(e => e.Client.Name)));
+        p.Add(Texts(list.Select(e => e.Client.Os)));
+        p.Add(Texts(list.Select(e => e.Client.Device)));
+        p.Add(Texts(list.Select(e => e.Machine)));
     }
 
     static NpgsqlParameter Texts(IEnumerable<string?> values) =>

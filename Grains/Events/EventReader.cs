@@ -143,7 +143,7 @@ public sealed class EventReader(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var cursor = new StreamCursor(ulong.Parse(reader.GetString(10), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(0));
+            var cursor = new StreamCursor(ulong.Parse(reader.GetString(ItemColumnCount), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(0));
             events.Add((cursor, ReadItem(reader)));
         }
         return (events, events.Count > 0 ? events[^1].Item1 : after.Value);
@@ -212,10 +212,13 @@ public sealed class EventReader(NpgsqlDataSource db)
         var events = new List<NotifiableEvent>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
+        {
+            const int m = EventColumnCount;
             events.Add(new NotifiableEvent(ReadEvent(reader), new EmailSnapshot(
-                reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetString(11), reader.GetFieldValue<string[]>(12),
-                reader.GetString(13), JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(14), Json)!,
-                Text(reader, 15), Text(reader, 16))));
+                reader.IsDBNull(m) ? null : reader.GetGuid(m), reader.GetString(m + 1), reader.GetFieldValue<string[]>(m + 2),
+                reader.GetString(m + 3), JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(m + 4), Json)!,
+                Text(reader, m + 5), Text(reader, m + 6))));
+        }
         return events;
     }
 
@@ -227,24 +230,35 @@ public sealed class EventReader(NpgsqlDataSource db)
     }
 
     // What ReadItem reads, first in a row: an event (after its sequence number) and its email's tags.
-    const string ItemColumns = "e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text";
+    const string ItemColumns = "e.seq, e.id, e.email_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, m.tags::text, " +
+        VerdictColumns;
+    const int ItemColumnCount = 14;
 
     static EventItem ReadItem(NpgsqlDataReader reader) => new()
     {
         Id = PublicEventId.Of(reader.GetGuid(1)), EmailId = reader.GetGuid(2), Type = reader.GetString(3),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(reader, 5), UserAgent = Text(reader, 6),
         Referer = Text(reader, 7), Link = Text(reader, 8), Tags = JsonSerializer.Deserialize<EmailTag[]>(reader.GetString(9), Json)!,
+        Client = ReadClient(reader, 10), Machine = Text(reader, 13),
     };
 
     // What ReadEvent reads, first in a row.
-    const string EventColumns = "e.id, e.email_id, e.project_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, e.seq";
+    const string EventColumns = "e.id, e.email_id, e.project_id, e.type, e.created_at, e.ip_address, e.user_agent, e.referer, e.link, e.seq, " +
+        VerdictColumns;
+    const int EventColumnCount = 14;
 
     static EmailEvent ReadEvent(NpgsqlDataReader r) => new()
     {
         Id = r.GetGuid(0), EmailId = r.GetGuid(1), ProjectId = r.GetGuid(2), Type = r.GetString(3),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(4), IpAddress = Text(r, 5), UserAgent = Text(r, 6), Referer = Text(r, 7),
-        Link = Text(r, 8), Seq = r.GetInt64(9),
+        Link = Text(r, 8), Seq = r.GetInt64(9), Client = ReadClient(r, 10), Machine = Text(r, 13),
     };
+
+    // An open's or a click's classification: its client (name, os, device) and machine reason.
+    const string VerdictColumns = "e.client_name, e.client_os, e.client_device, e.machine";
+
+    static EventClient? ReadClient(NpgsqlDataReader r, int at) =>
+        r.IsDBNull(at) ? null : new EventClient(r.GetString(at), Text(r, at + 1) ?? EventClient.Unknown, Text(r, at + 2) ?? EventClient.Unknown);
 
     static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

@@ -28,6 +28,8 @@ public sealed record WebhookPayload(string Id, string Type, DateTimeOffset Creat
             UserAgent = e.UserAgent,
             Link = e.Link,
             Referer = e.Referer,
+            Client = e.Client,
+            Machine = e.Machine,
             OpenedAt = e.Type == EventTypes.Opened ? e.CreatedAt : null,
             ClickedAt = e.Type == EventTypes.Clicked ? e.CreatedAt : null,
             SmtpResponse = e.Type == EventTypes.Delivered ? email.SmtpResponse : null,
@@ -51,6 +53,10 @@ public sealed record WebhookPayloadData
     public string? UserAgent { get; init; }
     public string? Link { get; init; }
     public string? Referer { get; init; }
+    public EventClient? Client { get; init; }
+    /// <summary>Null for a person; written for opens and clicks even then, so a receiver can tell.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Machine { get; init; }
     public DateTimeOffset? OpenedAt { get; init; }
     public DateTimeOffset? ClickedAt { get; init; }
     public string? SmtpResponse { get; init; }

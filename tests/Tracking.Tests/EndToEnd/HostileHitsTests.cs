@@ -74,7 +74,7 @@ public class EventLogIsolationTests(TrackingStack stack)
         var events = Enumerable.Range(0, 90).Select(i => new Tracking.Grains.Events.Engagement
         {
             Id = Guid.CreateVersion7(), EmailId = emailId, Type = EventTypes.Opened, CreatedAt = now,
-            IpAddress = "127.0.0.0", UserAgent = i % 3 == 0 ? poisons[i / 3 % 3] : $"Clean/{i}",
+            IpAddress = "127.0.0.0", UserAgent = i % 3 == 0 ? poisons[i / 3 % 3] : $"Clean/{i}", Client = new("unknown", "unknown", "unknown"),
         }).ToList();
 
         // Appended together, as concurrent grain calls are: they share inserts.

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.EndToEnd;
+
+/// <summary>Each open and click is classified when it is recorded; the Events API, the live stream and webhooks carry it.</summary>
+[Collection(StackCollection.Name)]
+public class ClassificationTests(TrackingStack stack)
+{
+    const string Outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.6326; Pro)";
+    const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
+
+    static async Task<HttpResponseMessage> Hit(HttpClient http, HttpMethod method, string url, string? agent)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (agent is not null) request.Headers.TryAddWithoutValidation("User-Agent", agent);
+        return await http.SendAsync(request);
+    }
+
+    static async Task<List<JsonNode>> Events(HttpClient client, string emailId, string type, int count)
+    {
+        List<JsonNode> events = [];
+        await TrackingStack.Eventually(async () =>
+        {
+            var page = await (await client.GetAsync($"/v1/events?email_id={emailId}&event_type={type}")).Json();
+            events = [.. page["data"]!.AsArray().Select(e => e!)];
+            return events.Count >= count;
+        }, $"{count} {type} events");
+        return events;
+    }
+
+    static (string Name, string Os, string Device, string? Machine) Verdict(JsonNode e) =>
+        (e["client"]!["name"]!.GetValue<string>(), e["client"]!["os"]!.GetValue<string>(), e["client"]!["device"]!.GetValue<string>(),
+            e["machine"]?.GetValue<string>());
+
+    [Fact]
+    public async Task Opens_and_clicks_carry_their_client_and_whether_a_machine_made_them()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var path = "classified/" + Guid.NewGuid().ToString("N");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/v1/webhooks",
+            new { url = stack.Receiver.Url(path), events = new[] { "email.opened", "email.clicked" } })).StatusCode);
+        var id = await client.SendTracked("<p><a href=\"https://shop.example/a\">a</a></p>");
+        var link = (await client.GetEmail(id)).ClickLinks()[0];
+
+        await Hit(stack.Http, HttpMethod.Get, $"/v1/track/open/{id}", "Mozilla/5.0");
+        await Hit(stack.Http, HttpMethod.Get, $"/v1/track/open/{id}", Outlook);
+        // A scanner asks about the link with HEAD: it is redirected like anyone, and marked.
+        var head = await Hit(stack.Http, HttpMethod.Head, link, Chrome);
+        Assert.Equal(HttpStatusCode.Found, head.StatusCode);
+        Assert.Equal("https://shop.example/a", head.Headers.Location!.ToString());
+        await Hit(stack.Http, HttpMethod.Get, link, Chrome);
+
+        var opens = (await Events(client, id, "opened", 2)).Select(Verdict).ToList();
+        Assert.Contains(("Apple Mail", "unknown", "unknown", "apple_privacy_proxy"), opens);
+        Assert.Contains(("Outlook", "Windows", "desktop", (string?)null), opens);
+        var clicks = (await Events(client, id, "clicked", 2)).Select(Verdict).ToList();
+        Assert.Contains(("Chrome", "Linux", "desktop", "link_scanner"), clicks);
+        Assert.Contains(("Chrome", "Linux", "desktop", (string?)null), clicks);
+        // Events that are neither opens nor clicks have neither.
+        var sent = (await Events(client, id, "sent", 1)).Single();
+        Assert.Null(sent["client"]);
+        Assert.Null(sent["machine"]);
+
+        // Webhooks say the same, with machine null (not left out) for a person.
+        List<JsonNode> payloads = [];
+        await TrackingStack.Eventually(() => Task.FromResult((payloads = [.. stack.Receiver.At(path).Select(w => JsonNode.Parse(w.Body)!)]).Count >= 4),
+            "four webhooks");
+        var data = payloads.Select(p => p["data"]!).ToList();
+        Assert.Contains(data, d => d["machine"]?.GetValue<string>() == "apple_privacy_proxy" && d["client"]!["name"]!.GetValue<string>() == "Apple Mail");
+        Assert.Contains(data, d => d["machine"]?.GetValue<string>() == "link_scanner");
+        Assert.Equal(2, data.Count(d => d.AsObject().ContainsKey("machine") && d["machine"] is null));
+    }
+}
