@@ -35,6 +35,7 @@ public sealed partial class QueryCheck
         ["tag"] = ("Only emails with this tag, as name:value.", false),
         ["search"] = ($"Only emails with this text (1 to {MaxSearch} characters, any case) in a recipient's address or the subject.", false),
         ["broadcast_id"] = ("Only this broadcast's emails.", false),
+        ["exclude_machine"] = ("true: the headline figures count people only, leaving out opens and clicks made by machines (default false).", false),
     };
 
     public int WholeNumber(string name, string? raw, int fallback, int min, int max, string hint = "")
@@ -77,6 +78,14 @@ public sealed partial class QueryCheck
         if (raw is null || raw.Length is > 0 && raw.Length <= maxLength && !raw.Any(char.IsControl)) return raw;
         Refuse(name, $"must be 1 to {maxLength} characters, with no control characters");
         return null;
+    }
+
+    public bool Flag(string name, string? raw)
+    {
+        if (raw is null) return false;
+        if (bool.TryParse(raw, out var value)) return value;
+        Refuse(name, "must be true or false");
+        return false;
     }
 
     public string? OneOf(string name, string? raw, IReadOnlyCollection<string> allowed)
@@ -123,4 +132,5 @@ public sealed record MetricsParameters(
     [FromQuery(Name = "days")] string? Days,
     [FromQuery(Name = "group_by")] string? GroupBy,
     [FromQuery(Name = "tag")] string? Tag,
-    [FromQuery(Name = "broadcast_id")] string? BroadcastId);
+    [FromQuery(Name = "broadcast_id")] string? BroadcastId,
+    [FromQuery(Name = "exclude_machine")] string? ExcludeMachine);

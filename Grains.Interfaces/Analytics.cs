@@ -65,7 +65,8 @@ public sealed record MetricsQuery(
     [property: Id(0)] int Days,
     [property: Id(1)] string GroupBy,
     [property: Id(2)] string? Tag,
-    [property: Id(3)] Guid? BroadcastId);
+    [property: Id(3)] Guid? BroadcastId,
+    [property: Id(4)] bool ExcludeMachine = false);
 
 /// <summary>Counts and rates over a period; rates are percentages, to two decimals.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.MetricsFigures")]
@@ -80,6 +81,17 @@ public sealed record MetricsFigures
     [Id(6)] public required decimal OpenRate { get; init; }
     [Id(7)] public required decimal ClickRate { get; init; }
     [Id(8)] public required decimal ClickToOpenRate { get; init; }
+    // People's opens and clicks apart from machines' (see MachineReasons), and the rates of people alone.
+    [Id(9)] public required long HumanOpens { get; init; }
+    [Id(10)] public required long UniqueHumanOpens { get; init; }
+    [Id(11)] public required long HumanClicks { get; init; }
+    [Id(12)] public required long UniqueHumanClicks { get; init; }
+    [Id(13)] public required decimal HumanOpenRate { get; init; }
+    [Id(14)] public required decimal HumanClickRate { get; init; }
+    [Id(15)] public required decimal HumanClickToOpenRate { get; init; }
+    /// <summary>Machines' opens and clicks, by reason.</summary>
+    [Id(16)] public required Dictionary<string, long> MachineOpens { get; init; }
+    [Id(17)] public required Dictionary<string, long> MachineClicks { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Tracking.MetricsBucket")]

@@ -58,7 +58,7 @@ public static class AnalyticsEndpoints
         var tag = check.Tag(parameters.Tag);
         var broadcast = check.Id("broadcast_id", parameters.BroadcastId, "a broadcast id");
         if (tag is not null && broadcast is not null) check.Refuse("tag", "cannot be combined with broadcast_id");
-        query = new MetricsQuery(days, groupBy, tag, broadcast);
+        query = new MetricsQuery(days, groupBy, tag, broadcast, check.Flag("exclude_machine", parameters.ExcludeMachine));
         return check.Failed(out var problem) ? problem : null;
     }
 }

@@ -8,11 +8,40 @@ namespace Tracking.Grains.Analytics;
 public sealed class HourCounts
 {
     public int Sent, StoredSent, Delivered, Failed, Opens, UniqueOpens, Clicks, UniqueClicks;
+    // People apart from machines: the unique figures of people, and machines' opens and clicks by reason.
+    public int UniqueHumanOpens, UniqueHumanClicks, ApplePrivacyOpens, PrefetchOpens, ScannerClicks;
 
     public void Add(HourCounts c)
     {
         Sent += c.Sent; StoredSent += c.StoredSent; Delivered += c.Delivered; Failed += c.Failed;
         Opens += c.Opens; UniqueOpens += c.UniqueOpens; Clicks += c.Clicks; UniqueClicks += c.UniqueClicks;
+        UniqueHumanOpens += c.UniqueHumanOpens; UniqueHumanClicks += c.UniqueHumanClicks;
+        ApplePrivacyOpens += c.ApplePrivacyOpens; PrefetchOpens += c.PrefetchOpens; ScannerClicks += c.ScannerClicks;
+    }
+
+    /// <summary>The columns of <c>metric_hours</c> after its key, in the order <see cref="Columns"/> gives their values.</summary>
+    public const string ColumnNames = "sent, stored_sent, delivered, failed, opens, unique_opens, clicks, unique_clicks, " +
+        "unique_human_opens, unique_human_clicks, apple_privacy_opens, prefetch_opens, scanner_clicks";
+
+    public static readonly Func<HourCounts, int>[] Columns =
+    [
+        c => c.Sent, c => c.StoredSent, c => c.Delivered, c => c.Failed, c => c.Opens, c => c.UniqueOpens, c => c.Clicks, c => c.UniqueClicks,
+        c => c.UniqueHumanOpens, c => c.UniqueHumanClicks, c => c.ApplePrivacyOpens, c => c.PrefetchOpens, c => c.ScannerClicks,
+    ];
+
+    static readonly Action<HourCounts, int>[] Setters =
+    [
+        (c, v) => c.Sent = v, (c, v) => c.StoredSent = v, (c, v) => c.Delivered = v, (c, v) => c.Failed = v, (c, v) => c.Opens = v,
+        (c, v) => c.UniqueOpens = v, (c, v) => c.Clicks = v, (c, v) => c.UniqueClicks = v, (c, v) => c.UniqueHumanOpens = v,
+        (c, v) => c.UniqueHumanClicks = v, (c, v) => c.ApplePrivacyOpens = v, (c, v) => c.PrefetchOpens = v, (c, v) => c.ScannerClicks = v,
+    ];
+
+    /// <summary>Counts from a row's columns <see cref="ColumnNames"/>, starting at <paramref name="at"/>.</summary>
+    public static HourCounts Read(Npgsql.NpgsqlDataReader reader, int at)
+    {
+        var c = new HourCounts();
+        for (var i = 0; i < Setters.Length; i++) Setters[i](c, reader.GetInt32(at + i));
+        return c;
     }
 }
 
@@ -71,20 +100,17 @@ public sealed class MetricsStore(NpgsqlDataSource db)
         if (changes.Hours.Count > 0)
         {
             var hours = changes.Hours.ToList();
-            var add = new NpgsqlBatchCommand("""
-                INSERT INTO metric_hours AS m (project_id, scope, hour, sent, stored_sent, delivered, failed, opens, unique_opens, clicks, unique_clicks)
-                SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[])
+            var columns = HourCounts.ColumnNames.Split(", ");
+            var add = new NpgsqlBatchCommand($"""
+                INSERT INTO metric_hours AS m (project_id, scope, hour, {HourCounts.ColumnNames})
+                SELECT $1, * FROM unnest($2::text[], $3::bigint[], {string.Join(", ", columns.Select((_, i) => $"${i + 4}::int[]"))})
                 ON CONFLICT (project_id, scope, hour) DO UPDATE SET
-                    sent = m.sent + excluded.sent, stored_sent = m.stored_sent + excluded.stored_sent,
-                    delivered = m.delivered + excluded.delivered, failed = m.failed + excluded.failed,
-                    opens = m.opens + excluded.opens, unique_opens = m.unique_opens + excluded.unique_opens,
-                    clicks = m.clicks + excluded.clicks, unique_clicks = m.unique_clicks + excluded.unique_clicks
+                    {string.Join(", ", columns.Select(c => $"{c} = m.{c} + excluded.{c}"))}
                 """);
             add.Parameters.Add(new() { Value = projectId });
             add.Parameters.Add(new() { Value = hours.Select(h => h.Key.Scope).ToArray() });
             add.Parameters.Add(new() { Value = hours.Select(h => h.Key.Hour).ToArray() });
-            foreach (var column in new Func<HourCounts, int>[] { c => c.Sent, c => c.StoredSent, c => c.Delivered, c => c.Failed,
-                         c => c.Opens, c => c.UniqueOpens, c => c.Clicks, c => c.UniqueClicks })
+            foreach (var column in HourCounts.Columns)
                 add.Parameters.Add(new() { Value = hours.Select(h => column(h.Value)).ToArray() });
             batch.BatchCommands.Add(add);
         }
@@ -121,8 +147,8 @@ public sealed class MetricsStore(NpgsqlDataSource db)
     /// <summary>A scope's counts of the hours from <paramref name="first"/> to <paramref name="last"/>, by hour.</summary>
     public async Task<Dictionary<long, HourCounts>> Hours(Guid projectId, string scope, long first, long last)
     {
-        await using var command = db.CreateCommand("""
-            SELECT hour, sent, stored_sent, delivered, failed, opens, unique_opens, clicks, unique_clicks FROM metric_hours
+        await using var command = db.CreateCommand($"""
+            SELECT hour, {HourCounts.ColumnNames} FROM metric_hours
             WHERE project_id = $1 AND scope = $2 AND hour BETWEEN $3 AND $4
             """);
         command.Parameters.Add(new() { Value = projectId });
@@ -132,11 +158,7 @@ public sealed class MetricsStore(NpgsqlDataSource db)
         var hours = new Dictionary<long, HourCounts>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            hours[reader.GetInt64(0)] = new HourCounts
-            {
-                Sent = reader.GetInt32(1), StoredSent = reader.GetInt32(2), Delivered = reader.GetInt32(3), Failed = reader.GetInt32(4),
-                Opens = reader.GetInt32(5), UniqueOpens = reader.GetInt32(6), Clicks = reader.GetInt32(7), UniqueClicks = reader.GetInt32(8),
-            };
+            hours[reader.GetInt64(0)] = HourCounts.Read(reader, 1);
         return hours;
     }
 

@@ -47,8 +47,8 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
         var hours = await store.Hours(ProjectId, Scope(query), first, last);
         var series = new List<MetricsBucket>();
         for (var start = first; start <= last; start += step)
-            series.Add(new MetricsBucket(Start(start), Figures(Sum(hours, start, start + step - 1))));
-        return new MetricsReport(Start(first), Start(last + 1), query.GroupBy, Figures(Sum(hours, first, last)), series.ToArray());
+            series.Add(new MetricsBucket(Start(start), Figures(Sum(hours, start, start + step - 1), query.ExcludeMachine)));
+        return new MetricsReport(Start(first), Start(last + 1), query.GroupBy, Figures(Sum(hours, first, last), query.ExcludeMachine), series.ToArray());
     }
 
     public async Task<LinkMetrics[]> Links(MetricsQuery query)
@@ -144,10 +144,15 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
                 case EventTypes.Opened:
                     c.Opens++;
                     if (e.FirstOpen) c.UniqueOpens++;
+                    if (e.FirstHumanOpen) c.UniqueHumanOpens++;
+                    if (e.Machine == MachineReasons.ApplePrivacyProxy) c.ApplePrivacyOpens++;
+                    else if (e.Machine is not null) c.PrefetchOpens++;
                     break;
                 case EventTypes.Clicked:
                     c.Clicks++;
                     if (e.FirstClick) c.UniqueClicks++;
+                    if (e.FirstHumanClick) c.UniqueHumanClicks++;
+                    if (e.Machine is not null) c.ScannerClicks++;
                     if (e.Link is null) break;
                     var link = changes.Link(scope, hour, e.Link);
                     link.Clicks++;
@@ -202,15 +207,26 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
         return sum;
     }
 
-    /// <summary>Rates are percent of delivered (click-to-open: of unique opens), two decimals, 0 when there is no base.</summary>
-    static MetricsFigures Figures(HourCounts c)
+    /// <summary>
+    /// Rates are percent of delivered (click-to-open: of unique opens), two decimals, 0 when there is no base.
+    /// Excluding machines, the headline figures are people's.
+    /// </summary>
+    static MetricsFigures Figures(HourCounts c, bool excludeMachine)
     {
         long delivered = c.Delivered + c.StoredSent;
+        long humanOpens = c.Opens - c.ApplePrivacyOpens - c.PrefetchOpens, humanClicks = c.Clicks - c.ScannerClicks;
+        var (opens, uniqueOpens, clicks, uniqueClicks) = excludeMachine
+            ? (humanOpens, c.UniqueHumanOpens, humanClicks, c.UniqueHumanClicks)
+            : (c.Opens, c.UniqueOpens, c.Clicks, c.UniqueClicks);
         return new MetricsFigures
         {
-            Sent = c.Sent, Delivered = delivered, Opens = c.Opens, UniqueOpens = c.UniqueOpens, Clicks = c.Clicks,
-            UniqueClicks = c.UniqueClicks, OpenRate = Rate(c.UniqueOpens, delivered), ClickRate = Rate(c.UniqueClicks, delivered),
-            ClickToOpenRate = Rate(c.UniqueClicks, c.UniqueOpens),
+            Sent = c.Sent, Delivered = delivered, Opens = opens, UniqueOpens = uniqueOpens, Clicks = clicks, UniqueClicks = uniqueClicks,
+            OpenRate = Rate(uniqueOpens, delivered), ClickRate = Rate(uniqueClicks, delivered), ClickToOpenRate = Rate(uniqueClicks, uniqueOpens),
+            HumanOpens = humanOpens, UniqueHumanOpens = c.UniqueHumanOpens, HumanClicks = humanClicks, UniqueHumanClicks = c.UniqueHumanClicks,
+            HumanOpenRate = Rate(c.UniqueHumanOpens, delivered), HumanClickRate = Rate(c.UniqueHumanClicks, delivered),
+            HumanClickToOpenRate = Rate(c.UniqueHumanClicks, c.UniqueHumanOpens),
+            MachineOpens = new() { [MachineReasons.ApplePrivacyProxy] = c.ApplePrivacyOpens, [MachineReasons.Prefetch] = c.PrefetchOpens },
+            MachineClicks = new() { [MachineReasons.LinkScanner] = c.ScannerClicks },
         };
     }
 

@@ -19,6 +19,11 @@ public sealed record MetricEvent
     public bool FirstOpen { get; init; }
     public bool FirstClick { get; init; }
     public bool FirstClickOnLink { get; init; }
+    /// <summary>Null for a person, else why a machine's (<see cref="MachineReasons"/>).</summary>
+    public string? Machine { get; init; }
+    /// <summary>A person's open (click), and the email's first by a person.</summary>
+    public bool FirstHumanOpen { get; init; }
+    public bool FirstHumanClick { get; init; }
 }
 
 /// <summary>A place in a project's live stream: after the events of transaction <see cref="Txid"/> up to <see cref="Seq"/>.</summary>
@@ -57,7 +62,12 @@ public sealed class EventReader(NpgsqlDataSource db)
                 e.type = '{EventTypes.Clicked}' AND NOT EXISTS (SELECT 1 FROM email_events p
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}'),
                 e.type = '{EventTypes.Clicked}' AND NOT EXISTS (SELECT 1 FROM email_events p
-                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.link = e.link)
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.link = e.link),
+                e.machine,
+                e.type = '{EventTypes.Opened}' AND e.machine IS NULL AND NOT EXISTS (SELECT 1 FROM email_events p
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Opened}' AND p.machine IS NULL),
+                e.type = '{EventTypes.Clicked}' AND e.machine IS NULL AND NOT EXISTS (SELECT 1 FROM email_events p
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.machine IS NULL)
             FROM email_events e JOIN email_contents m ON m.id = e.email_id
             WHERE e.project_id = $1 AND e.seq > $2
             ORDER BY e.seq LIMIT $3
@@ -77,7 +87,8 @@ public sealed class EventReader(NpgsqlDataSource db)
                 Seq = reader.GetInt64(0), Type = reader.GetString(1), CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
                 Link = Text(reader, 3), Tags = tags, BroadcastId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 Stored = reader.GetBoolean(6), FirstOpen = reader.GetBoolean(7), FirstClick = reader.GetBoolean(8),
-                FirstClickOnLink = reader.GetBoolean(9),
+                FirstClickOnLink = reader.GetBoolean(9), Machine = Text(reader, 10), FirstHumanOpen = reader.GetBoolean(11),
+                FirstHumanClick = reader.GetBoolean(12),
             });
         }
         return (now, events);

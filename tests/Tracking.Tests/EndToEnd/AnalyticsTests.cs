@@ -18,22 +18,33 @@ public class AnalyticsTests(TrackingStack stack)
         return (await response.Json())["id"]!.GetValue<string>();
     }
 
-    async Task Open(string id) => Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/v1/track/open/{id}")).StatusCode);
+    async Task Open(string id, string? agent = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/track/open/{id}");
+        if (agent is not null) request.Headers.TryAddWithoutValidation("User-Agent", agent);
+        Assert.Equal(HttpStatusCode.OK, (await stack.Http.SendAsync(request)).StatusCode);
+    }
+
+    /// <summary>A link scanner's click: a HEAD request.</summary>
+    async Task ScannerClick(HttpClient client, string id, int link) =>
+        Assert.Equal(HttpStatusCode.Found, (await stack.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head,
+            new Uri((await client.GetEmail(id)).ClickLinks()[link]).PathAndQuery))).StatusCode);
 
     async Task Click(HttpClient client, string id, int link) =>
         Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync(new Uri((await client.GetEmail(id)).ClickLinks()[link]).PathAndQuery)).StatusCode);
 
     /// <summary>An event committed at an earlier time, read by the metrics like any other.</summary>
-    async Task Backdate(string emailId, string type, TimeSpan ago, string? link = null)
+    async Task Backdate(string emailId, string type, TimeSpan ago, string? link = null, string? machine = null)
     {
         await using var command = stack.Db.CreateCommand("""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at, link)
-            SELECT gen_random_uuid(), id, project_id, $2, now() - $3, $4 FROM emails WHERE id = $1
+            INSERT INTO email_events (id, email_id, project_id, type, created_at, link, machine)
+            SELECT gen_random_uuid(), id, project_id, $2, now() - $3, $4, $5 FROM emails WHERE id = $1
             """);
         command.Parameters.Add(new() { Value = Guid.Parse(emailId) });
         command.Parameters.Add(new() { Value = type });
         command.Parameters.Add(new() { Value = ago });
         command.Parameters.Add(new() { Value = (object?)link ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)machine ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync();
     }
 
@@ -44,7 +55,9 @@ public class AnalyticsTests(TrackingStack stack)
             WITH scoped AS (
                 SELECT e.*, m.status AS email_status,
                        e.seq = min(e.seq) FILTER (WHERE e.type = 'opened') OVER (PARTITION BY e.email_id) AS first_open,
-                       e.seq = min(e.seq) FILTER (WHERE e.type = 'clicked') OVER (PARTITION BY e.email_id) AS first_click
+                       e.seq = min(e.seq) FILTER (WHERE e.type = 'clicked') OVER (PARTITION BY e.email_id) AS first_click,
+                       e.seq = min(e.seq) FILTER (WHERE e.type = 'opened' AND e.machine IS NULL) OVER (PARTITION BY e.email_id) AS first_human_open,
+                       e.seq = min(e.seq) FILTER (WHERE e.type = 'clicked' AND e.machine IS NULL) OVER (PARTITION BY e.email_id) AS first_human_click
                 FROM email_events e JOIN email_contents m ON m.id = e.email_id
                 JOIN api_keys k ON k.project_id = e.project_id
                 WHERE k.key_hash = sha256(convert_to($1, 'UTF8'))
@@ -56,7 +69,14 @@ public class AnalyticsTests(TrackingStack stack)
                    count(*) FILTER (WHERE type = 'opened'),
                    count(*) FILTER (WHERE type = 'opened' AND first_open),
                    count(*) FILTER (WHERE type = 'clicked'),
-                   count(*) FILTER (WHERE type = 'clicked' AND first_click)
+                   count(*) FILTER (WHERE type = 'clicked' AND first_click),
+                   count(*) FILTER (WHERE type = 'opened' AND machine IS NULL),
+                   count(*) FILTER (WHERE type = 'opened' AND first_human_open),
+                   count(*) FILTER (WHERE type = 'clicked' AND machine IS NULL),
+                   count(*) FILTER (WHERE type = 'clicked' AND first_human_click),
+                   count(*) FILTER (WHERE type = 'opened' AND machine = 'apple_privacy_proxy'),
+                   count(*) FILTER (WHERE type = 'opened' AND machine = 'prefetch'),
+                   count(*) FILTER (WHERE type = 'clicked' AND machine = 'link_scanner')
             FROM scoped WHERE created_at >= $2 AND created_at < $3
             """);
         command.Parameters.Add(new() { Value = projectKey });
@@ -70,17 +90,34 @@ public class AnalyticsTests(TrackingStack stack)
         {
             ["sent"] = reader.GetInt64(0), ["delivered"] = reader.GetInt64(1), ["opens"] = reader.GetInt64(2),
             ["unique_opens"] = reader.GetInt64(3), ["clicks"] = reader.GetInt64(4), ["unique_clicks"] = reader.GetInt64(5),
+            ["human_opens"] = reader.GetInt64(6), ["unique_human_opens"] = reader.GetInt64(7), ["human_clicks"] = reader.GetInt64(8),
+            ["unique_human_clicks"] = reader.GetInt64(9), ["machine_opens.apple_privacy_proxy"] = reader.GetInt64(10),
+            ["machine_opens.prefetch"] = reader.GetInt64(11), ["machine_clicks.link_scanner"] = reader.GetInt64(12),
         };
     }
 
-    static void AssertFigures(Dictionary<string, long> expected, JsonNode figures, string where)
+    static readonly Dictionary<string, string> Headline = new()
+    {
+        ["opens"] = "human_opens", ["unique_opens"] = "unique_human_opens", ["clicks"] = "human_clicks", ["unique_clicks"] = "unique_human_clicks",
+    };
+
+    static void AssertFigures(Dictionary<string, long> expected, JsonNode figures, string where, bool excludeMachine = false)
     {
         foreach (var (name, value) in expected)
-            Assert.True(value == figures[name]!.GetValue<long>(), $"{where}: {name} expected {value}, got {figures[name]}");
+        {
+            // Excluding machines, the headline figures are people's.
+            var want = excludeMachine && Headline.TryGetValue(name, out var human) ? expected[human] : value;
+            var got = name.Split('.').Aggregate(figures, (node, part) => node[part]!).GetValue<long>();
+            Assert.True(want == got, $"{where}: {name} expected {want}, got {got}");
+        }
         decimal Rate(long part, long whole) => whole == 0 ? 0 : Math.Round(100m * part / whole, 2, MidpointRounding.AwayFromZero);
-        Assert.Equal(Rate(expected["unique_opens"], expected["delivered"]), figures["open_rate"]!.GetValue<decimal>());
-        Assert.Equal(Rate(expected["unique_clicks"], expected["delivered"]), figures["click_rate"]!.GetValue<decimal>());
-        Assert.Equal(Rate(expected["unique_clicks"], expected["unique_opens"]), figures["click_to_open_rate"]!.GetValue<decimal>());
+        var (opens, clicks) = excludeMachine ? ("unique_human_opens", "unique_human_clicks") : ("unique_opens", "unique_clicks");
+        Assert.Equal(Rate(expected[opens], expected["delivered"]), figures["open_rate"]!.GetValue<decimal>());
+        Assert.Equal(Rate(expected[clicks], expected["delivered"]), figures["click_rate"]!.GetValue<decimal>());
+        Assert.Equal(Rate(expected[clicks], expected[opens]), figures["click_to_open_rate"]!.GetValue<decimal>());
+        Assert.Equal(Rate(expected["unique_human_opens"], expected["delivered"]), figures["human_open_rate"]!.GetValue<decimal>());
+        Assert.Equal(Rate(expected["unique_human_clicks"], expected["delivered"]), figures["human_click_rate"]!.GetValue<decimal>());
+        Assert.Equal(Rate(expected["unique_human_clicks"], expected["unique_human_opens"]), figures["human_click_to_open_rate"]!.GetValue<decimal>());
     }
 
     [Fact]
@@ -129,6 +166,9 @@ public class AnalyticsTests(TrackingStack stack)
         // Live: repeat opens, clicks on both links, an email clicked without an open.
         await Open(a[0]); await Open(a[0]); await Open(a[1]); await Open(b[0]);
         await Click(client, a[0], 0); await Click(client, a[0], 0); await Click(client, a[0], 1); await Click(client, b[1], 1);
+        // Machines: Apple's proxy before the person's open, a prefetch alone, a scanner before and without a person.
+        await Open(b[1], "Mozilla/5.0"); await Open(b[1]); await Open(a[1], "curl/8.5.0");
+        await ScannerClick(client, b[0], 0); await ScannerClick(client, a[1], 1); await Click(client, b[0], 0);
         // Earlier hours and days, on emails with no live events.
         await Backdate(a[2], "opened", TimeSpan.FromHours(3));
         await Backdate(a[2], "opened", TimeSpan.FromHours(2));
@@ -136,6 +176,8 @@ public class AnalyticsTests(TrackingStack stack)
         await Backdate(b[2], "opened", TimeSpan.FromHours(30));
         await Backdate(b[2], "clicked", TimeSpan.FromHours(29), "https://a.example/1");
         await Backdate(a[3], "opened", TimeSpan.FromDays(12));
+        await Backdate(b[2], "opened", TimeSpan.FromHours(31), machine: "apple_privacy_proxy");
+        await Backdate(a[3], "clicked", TimeSpan.FromDays(12), "https://a.example/1", machine: "link_scanner");
         var broadcast = await (await client.PostAsJsonAsync("/v1/broadcasts", new
         {
             from = "a@acme.example", subject = "b", html = "<a href=\"https://a.example/1\">1</a>",
@@ -150,30 +192,36 @@ public class AnalyticsTests(TrackingStack stack)
 
         foreach (var (groupBy, days) in new[] { ("hour", 2), ("day", 7), ("day", 1), ("day", 30) })
         foreach (var (tag, b2) in new (string?, Guid?)[] { (null, null), ("campaign:alpha", null), ("campaign:beta", null), (null, broadcastId) })
+        foreach (var human in new[] { false, true })
         {
-            var query = $"/v1/metrics?days={days}&group_by={groupBy}" + (tag is null ? "" : $"&tag={tag}") + (b2 is null ? "" : $"&broadcast_id={b2}");
+            var query = $"/v1/metrics?days={days}&group_by={groupBy}" + (tag is null ? "" : $"&tag={tag}") + (b2 is null ? "" : $"&broadcast_id={b2}")
+                + (human ? "&exclude_machine=true" : "");
             var report = await (await client.GetAsync(query)).Json();
             var from = report["from"]!.GetValue<DateTimeOffset>();
             var to = report["to"]!.GetValue<DateTimeOffset>();
             Assert.Equal(groupBy == "hour" ? days * 24 : days, report["series"]!.AsArray().Count);
-            AssertFigures(await Expected(key, from, to, tag, b2), report["totals"]!, query);
+            AssertFigures(await Expected(key, from, to, tag, b2), report["totals"]!, query, human);
             foreach (var bucket in report["series"]!.AsArray())
             {
                 var start = bucket!["start"]!.GetValue<DateTimeOffset>();
                 var end = start + (groupBy == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1));
-                AssertFigures(await Expected(key, start, end, tag, b2), bucket["figures"]!, $"{query} @ {start:O}");
+                AssertFigures(await Expected(key, start, end, tag, b2), bucket["figures"]!, $"{query} @ {start:O}", human);
             }
         }
+        // The traffic above has machines of every reason, and people among them.
+        var all = await (await client.GetAsync("/v1/metrics?days=30")).Json();
+        Assert.All(new[] { "apple_privacy_proxy", "prefetch" }, r => Assert.True(all["totals"]!["machine_opens"]![r]!.GetValue<long>() > 0, r));
+        Assert.True(all["totals"]!["machine_clicks"]!["link_scanner"]!.GetValue<long>() > 0);
 
         var links = (await (await client.GetAsync("/v1/metrics/links?days=7")).Json())["data"]!.AsArray();
-        // Equal clicks: more unique clicks first.
+        // Most clicked first; machines' clicks count here as in the raw figures.
         Assert.Equal(2, links.Count);
-        Assert.Equal("https://a.example/2", links[0]!["url"]!.GetValue<string>());
-        Assert.Equal(3, links[0]!["clicks"]!.GetValue<long>());
+        Assert.Equal("https://a.example/1", links[0]!["url"]!.GetValue<string>());
+        Assert.Equal(5, links[0]!["clicks"]!.GetValue<long>());
         Assert.Equal(3, links[0]!["unique_clicks"]!.GetValue<long>());
-        Assert.Equal("https://a.example/1", links[1]!["url"]!.GetValue<string>());
-        Assert.Equal(3, links[1]!["clicks"]!.GetValue<long>());
-        Assert.Equal(2, links[1]!["unique_clicks"]!.GetValue<long>());
+        Assert.Equal("https://a.example/2", links[1]!["url"]!.GetValue<string>());
+        Assert.Equal(4, links[1]!["clicks"]!.GetValue<long>());
+        Assert.Equal(4, links[1]!["unique_clicks"]!.GetValue<long>());
     }
 
     [Fact]
