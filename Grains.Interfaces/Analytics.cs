@@ -105,5 +105,16 @@ public sealed record MetricsReport(
     [property: Id(3)] MetricsFigures Totals,
     [property: Id(4)] MetricsBucket[] Series);
 
+/// <summary>Opens and clicks by one client (name, os, device), and how many of them were people's.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.ClientMetrics")]
+public sealed record ClientMetrics(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Os,
+    [property: Id(2)] string Device,
+    [property: Id(3)] long Opens,
+    [property: Id(4)] long HumanOpens,
+    [property: Id(5)] long Clicks,
+    [property: Id(6)] long HumanClicks);
+
 [GenerateSerializer, Immutable, Alias("Tracking.LinkMetrics")]
 public sealed record LinkMetrics([property: Id(0)] string Url, [property: Id(1)] long Clicks, [property: Id(2)] long UniqueClicks);

@@ -6,6 +6,9 @@ public interface IProjectMetricsGrain : IGrainWithGuidKey
 {
     [Alias("Report")] Task<MetricsReport> Report(MetricsQuery query);
     [Alias("Links")] Task<LinkMetrics[]> Links(MetricsQuery query);
+
+    /// <summary>Opens and clicks by client, most opens first.</summary>
+    [Alias("Clients")] Task<ClientMetrics[]> Clients(MetricsQuery query);
     /// <summary>How many events (of a type, or all) lie in the hours from <paramref name="fromHour"/> on.</summary>
     [Alias("EventCount")] Task<long> EventCount(long fromHour, string? eventType);
 }

@@ -21,6 +21,8 @@ public static class AnalyticsEndpoints
         metrics.MapGet("/", Metrics).WithSummary("Counts and rates, with a series by day or hour")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         metrics.MapGet("/links", Links).WithSummary("Clicks per link").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        metrics.MapGet("/clients", Clients).WithSummary("Opens and clicks by client: name, operating system and device")
+            .WithDescription("With how many of them were people's, not machines'.").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Events([AsParameters] EventParameters query, HttpContext http, IGrainFactory grains)
@@ -49,6 +51,12 @@ public static class AnalyticsEndpoints
         Check(parameters, out var query) is { } problem
             ? problem
             : TypedResults.Ok(new Listed<LinkMetrics>(await grains.GetGrain<IProjectMetricsGrain>(AuthenticatedProject.Of(http)).Links(query)));
+
+    static async Task<Results<Ok<Listed<ClientMetrics>>, ProblemHttpResult>> Clients([AsParameters] MetricsParameters parameters, HttpContext http,
+        IGrainFactory grains) =>
+        Check(parameters, out var query) is { } problem
+            ? problem
+            : TypedResults.Ok(new Listed<ClientMetrics>(await grains.GetGrain<IProjectMetricsGrain>(AuthenticatedProject.Of(http)).Clients(query)));
 
     static ProblemHttpResult? Check(MetricsParameters parameters, out MetricsQuery query)
     {

@@ -51,6 +51,17 @@ public sealed class LinkCounts
     public int Clicks, UniqueClicks;
 }
 
+/// <summary>Opens and clicks by one client in one hour of one scope.</summary>
+public sealed class ClientCounts
+{
+    public int Opens, HumanOpens, Clicks, HumanClicks;
+
+    public void Add(ClientCounts c)
+    {
+        Opens += c.Opens; HumanOpens += c.HumanOpens; Clicks += c.Clicks; HumanClicks += c.HumanClicks;
+    }
+}
+
 /// <summary>Where a project's figures have read the event log to (see <see cref="Events.LateCommits"/>).</summary>
 public sealed record MetricsCursor(long SettledSeq, Dictionary<long, DateTimeOffset> Recent);
 
@@ -61,8 +72,12 @@ public sealed class MetricsChanges
 {
     public Dictionary<(string Scope, long Hour), HourCounts> Hours { get; } = [];
     public Dictionary<(string Scope, long Hour, string Url), LinkCounts> Links { get; } = [];
+    public Dictionary<(string Scope, long Hour, EventClient Client), ClientCounts> Clients { get; } = [];
 
-    public bool IsEmpty => Hours.Count == 0 && Links.Count == 0;
+    public bool IsEmpty => Hours.Count == 0 && Links.Count == 0 && Clients.Count == 0;
+
+    public ClientCounts Client(string scope, long hour, EventClient client) =>
+        Clients.TryGetValue((scope, hour, client), out var c) ? c : Clients[(scope, hour, client)] = new();
 
     public HourCounts Hour(string scope, long hour) =>
         Hours.TryGetValue((scope, hour), out var c) ? c : Hours[(scope, hour)] = new();
@@ -132,6 +147,26 @@ public sealed class MetricsStore(NpgsqlDataSource db)
             add.Parameters.Add(new() { Value = links.Select(l => l.Value.UniqueClicks).ToArray() });
             batch.BatchCommands.Add(add);
         }
+        if (changes.Clients.Count > 0)
+        {
+            var clients = changes.Clients.ToList();
+            var add = new NpgsqlBatchCommand("""
+                INSERT INTO metric_client_hours AS m (project_id, scope, hour, name, os, device, opens, human_opens, clicks, human_clicks)
+                SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::int[])
+                ON CONFLICT (project_id, scope, hour, name, os, device) DO UPDATE SET
+                    opens = m.opens + excluded.opens, human_opens = m.human_opens + excluded.human_opens,
+                    clicks = m.clicks + excluded.clicks, human_clicks = m.human_clicks + excluded.human_clicks
+                """);
+            add.Parameters.Add(new() { Value = projectId });
+            add.Parameters.Add(new() { Value = clients.Select(c => c.Key.Scope).ToArray() });
+            add.Parameters.Add(new() { Value = clients.Select(c => c.Key.Hour).ToArray() });
+            add.Parameters.Add(new() { Value = clients.Select(c => c.Key.Client.Name).ToArray() });
+            add.Parameters.Add(new() { Value = clients.Select(c => c.Key.Client.Os).ToArray() });
+            add.Parameters.Add(new() { Value = clients.Select(c => c.Key.Client.Device).ToArray() });
+            foreach (var column in new Func<ClientCounts, int>[] { c => c.Opens, c => c.HumanOpens, c => c.Clicks, c => c.HumanClicks })
+                add.Parameters.Add(new() { Value = clients.Select(c => column(c.Value)).ToArray() });
+            batch.BatchCommands.Add(add);
+        }
         var move = new NpgsqlBatchCommand("""
             INSERT INTO metric_cursors (project_id, settled_seq, recent) VALUES ($1, $2, $3::jsonb)
             ON CONFLICT (project_id) DO UPDATE SET settled_seq = excluded.settled_seq, recent = excluded.recent
@@ -180,11 +215,32 @@ public sealed class MetricsStore(NpgsqlDataSource db)
         return links.ToArray();
     }
 
+    /// <summary>A scope's opens and clicks by client from <paramref name="first"/> on, most opens first.</summary>
+    public async Task<ClientMetrics[]> Clients(Guid projectId, string scope, long first)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT name, os, device, sum(opens)::bigint AS opens, sum(human_opens)::bigint, sum(clicks)::bigint AS clicks, sum(human_clicks)::bigint
+            FROM metric_client_hours
+            WHERE project_id = $1 AND scope = $2 AND hour >= $3
+            GROUP BY name, os, device
+            ORDER BY opens DESC, clicks DESC, name COLLATE "C", os COLLATE "C", device COLLATE "C"
+            """);
+        command.Parameters.Add(new() { Value = projectId });
+        command.Parameters.Add(new() { Value = scope });
+        command.Parameters.Add(new() { Value = first });
+        var clients = new List<ClientMetrics>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            clients.Add(new ClientMetrics(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6)));
+        return clients.ToArray();
+    }
+
     /// <summary>Drops a project's hours before <paramref name="oldest"/>.</summary>
     public async Task Prune(Guid projectId, long oldest)
     {
         await using var batch = db.CreateBatch();
-        foreach (var table in new[] { "metric_hours", "metric_link_hours" })
+        foreach (var table in new[] { "metric_hours", "metric_link_hours", "metric_client_hours" })
             batch.BatchCommands.Add(new($"DELETE FROM {table} WHERE project_id = $1 AND hour < $2")
                 { Parameters = { new() { Value = projectId }, new() { Value = oldest } } });
         await batch.ExecuteNonQueryAsync();

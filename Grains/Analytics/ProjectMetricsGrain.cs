@@ -21,6 +21,7 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
     static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2), PruneEvery = TimeSpan.FromHours(1);
 
     Guid ProjectId => this.GetPrimaryKey();
+    static readonly EventClient UnknownClient = new(EventClient.Unknown, EventClient.Unknown, EventClient.Unknown);
     MetricsCursor cursor = new(0, []);
     // Counted since the last save; the cursor above has moved past them already.
     MetricsChanges changes = new();
@@ -57,6 +58,14 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
         var nowHour = Hour(clock.GetUtcNow());
         var first = query.GroupBy == "hour" ? nowHour - query.Days * 24 + 1 : Day(nowHour) - (query.Days - 1) * 24;
         return await store.Links(ProjectId, Scope(query), first);
+    }
+
+    public async Task<ClientMetrics[]> Clients(MetricsQuery query)
+    {
+        await Current();
+        var nowHour = Hour(clock.GetUtcNow());
+        var first = query.GroupBy == "hour" ? nowHour - query.Days * 24 + 1 : Day(nowHour) - (query.Days - 1) * 24;
+        return await store.Clients(ProjectId, Scope(query), first);
     }
 
     public async Task<long> EventCount(long fromHour, string? eventType)
@@ -142,6 +151,9 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
                 case EventTypes.Delivered: c.Delivered++; break;
                 case EventTypes.Failed: c.Failed++; break;
                 case EventTypes.Opened:
+                    var opener = changes.Client(scope, hour, e.Client ?? UnknownClient);
+                    opener.Opens++;
+                    if (e.Machine is null) opener.HumanOpens++;
                     c.Opens++;
                     if (e.FirstOpen) c.UniqueOpens++;
                     if (e.FirstHumanOpen) c.UniqueHumanOpens++;
@@ -149,6 +161,9 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
                     else if (e.Machine is not null) c.PrefetchOpens++;
                     break;
                 case EventTypes.Clicked:
+                    var clicker = changes.Client(scope, hour, e.Client ?? UnknownClient);
+                    clicker.Clicks++;
+                    if (e.Machine is null) clicker.HumanClicks++;
                     c.Clicks++;
                     if (e.FirstClick) c.UniqueClicks++;
                     if (e.FirstHumanClick) c.UniqueHumanClicks++;
@@ -177,6 +192,7 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
         {
             // Counted meanwhile goes on top of what could not be saved.
             foreach (var (key, counts) in changes.Hours) saving.Hour(key.Scope, key.Hour).Add(counts);
+            foreach (var (key, counts) in changes.Clients) saving.Client(key.Scope, key.Hour, key.Client).Add(counts);
             foreach (var (key, counts) in changes.Links)
             {
                 var link = saving.Link(key.Scope, key.Hour, key.Url);

@@ -24,6 +24,8 @@ public sealed record MetricEvent
     /// <summary>A person's open (click), and the email's first by a person.</summary>
     public bool FirstHumanOpen { get; init; }
     public bool FirstHumanClick { get; init; }
+    /// <summary>An open's or a click's client; unknown for those recorded before classification.</summary>
+    public EventClient? Client { get; init; }
 }
 
 /// <summary>A place in a project's live stream: after the events of transaction <see cref="Txid"/> up to <see cref="Seq"/>.</summary>
@@ -67,7 +69,8 @@ public sealed class EventReader(NpgsqlDataSource db)
                 e.type = '{EventTypes.Opened}' AND e.machine IS NULL AND NOT EXISTS (SELECT 1 FROM email_events p
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Opened}' AND p.machine IS NULL),
                 e.type = '{EventTypes.Clicked}' AND e.machine IS NULL AND NOT EXISTS (SELECT 1 FROM email_events p
-                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.machine IS NULL)
+                    WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.machine IS NULL),
+                e.client_name, e.client_os, e.client_device
             FROM email_events e JOIN email_contents m ON m.id = e.email_id
             WHERE e.project_id = $1 AND e.seq > $2
             ORDER BY e.seq LIMIT $3
@@ -88,7 +91,7 @@ public sealed class EventReader(NpgsqlDataSource db)
                 Link = Text(reader, 3), Tags = tags, BroadcastId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 Stored = reader.GetBoolean(6), FirstOpen = reader.GetBoolean(7), FirstClick = reader.GetBoolean(8),
                 FirstClickOnLink = reader.GetBoolean(9), Machine = Text(reader, 10), FirstHumanOpen = reader.GetBoolean(11),
-                FirstHumanClick = reader.GetBoolean(12),
+                FirstHumanClick = reader.GetBoolean(12), Client = ReadClient(reader, 13),
             });
         }
         return (now, events);

@@ -72,5 +72,16 @@ public class ClassificationTests(TrackingStack stack)
         Assert.Contains(data, d => d["machine"]?.GetValue<string>() == "apple_privacy_proxy" && d["client"]!["name"]!.GetValue<string>() == "Apple Mail");
         Assert.Contains(data, d => d["machine"]?.GetValue<string>() == "link_scanner");
         Assert.Equal(2, data.Count(d => d.AsObject().ContainsKey("machine") && d["machine"] is null));
+
+        // By client: opens and clicks, and how many were people's, as the events have them.
+        var clients = (await (await client.GetAsync("/v1/metrics/clients?days=1")).Json())["data"]!.AsArray()
+            .Select(c => (c!["name"]!.GetValue<string>(), c["os"]!.GetValue<string>(), c["device"]!.GetValue<string>(),
+                c["opens"]!.GetValue<long>(), c["human_opens"]!.GetValue<long>(), c["clicks"]!.GetValue<long>(), c["human_clicks"]!.GetValue<long>()))
+            .ToList();
+        Assert.Equal(
+            [("Chrome", "Linux", "desktop", 0L, 0L, 2L, 1L), ("Apple Mail", "unknown", "unknown", 1L, 0L, 0L, 0L), ("Outlook", "Windows", "desktop", 1L, 1L, 0L, 0L)],
+            clients.OrderBy(c => c.Item1 == "Chrome" ? 0 : 1).ThenBy(c => c.Item1));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync("/v1/metrics/clients?days=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync("/v1/metrics?exclude_machine=maybe")).StatusCode);
     }
 }
