@@ -27,6 +27,7 @@ export function LineChart({ labels, series, description }) {
     chart.current.data.labels = labels;
     chart.current.data.datasets = series.map((s) => ({
       label: s.label, data: s.data, borderColor: s.color, backgroundColor: s.color, pointRadius: labels.length > 48 ? 0 : 2,
+      borderDash: s.dashed ? [6, 4] : undefined,
     }));
     chart.current.update();
   }, [labels, series]);

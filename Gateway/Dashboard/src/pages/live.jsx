@@ -7,6 +7,15 @@ import { time } from "../format.js";
 
 const Kept = 200;
 
+const machines = { apple_privacy_proxy: "Apple's proxy", prefetch: "prefetch", link_scanner: "link scanner" };
+
+/** Who made an open or a click: the client, and a machine's reason when it was one. */
+function client(e) {
+  if (!e.client) return "—";
+  const name = [e.client.name, e.client.os, e.client.device].filter((v) => v !== "unknown").join(", ") || "unknown";
+  return e.machine ? <>{name} <span class="machine" data-machine={e.machine}>machine: {machines[e.machine] ?? e.machine}</span></> : name;
+}
+
 /** Events as table rows: time, type, email, IP address, user agent and link. */
 export function EventRows({ events, withEmail = false }) {
   return (
@@ -14,7 +23,7 @@ export function EventRows({ events, withEmail = false }) {
       <thead>
         <tr>
           <th scope="col">Time</th><th scope="col">Event</th>{withEmail && <th scope="col">Email</th>}
-          <th scope="col">IP address</th><th scope="col">User agent</th><th scope="col">Link</th>
+          <th scope="col">Client</th><th scope="col">IP address</th><th scope="col">User agent</th><th scope="col">Link</th>
         </tr>
       </thead>
       <tbody>
@@ -23,6 +32,7 @@ export function EventRows({ events, withEmail = false }) {
             <td class="nowrap" data-label="Time">{time(e.created_at)}</td>
             <td data-label="Event"><span class={`event event-${e.type}`}>{e.type}</span></td>
             {withEmail && <td data-label="Email"><a href={`#/emails/${e.email_id}`}>{e.email_id.slice(0, 8)}</a></td>}
+            <td data-label="Client">{client(e)}</td>
             <td class="nowrap" data-label="IP address">{e.ip_address ?? "—"}</td>
             <td class="agent" data-label="User agent">{e.user_agent ?? "—"}</td>
             <td class="url" data-label="Link">{e.link ?? "—"}</td>

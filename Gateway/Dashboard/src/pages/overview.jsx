@@ -7,12 +7,20 @@ import { navigate } from "../route.js";
 import { count, percent, bucket } from "../format.js";
 
 const periods = [1, 7, 30, 90];
+// Each figure, and beside it the same of people alone (machines left out), where it differs.
 const figures = [
   ["sent", "Sent", count], ["delivered", "Delivered", count],
-  ["opens", "Opens", count], ["unique_opens", "Unique opens", count],
-  ["clicks", "Clicks", count], ["unique_clicks", "Unique clicks", count],
-  ["open_rate", "Open rate", percent], ["click_rate", "Click rate", percent],
-  ["click_to_open_rate", "Click-to-open rate", percent],
+  ["opens", "Opens", count, "human_opens"], ["unique_opens", "Unique opens", count, "unique_human_opens"],
+  ["clicks", "Clicks", count, "human_clicks"], ["unique_clicks", "Unique clicks", count, "unique_human_clicks"],
+  ["open_rate", "Open rate", percent, "human_open_rate"], ["click_rate", "Click rate", percent, "human_click_rate"],
+  ["click_to_open_rate", "Click-to-open rate", percent, "human_click_to_open_rate"],
+];
+
+// Why an open or a click counts as a machine's, in a line each.
+const reasons = [
+  ["machine_opens", "apple_privacy_proxy", "opens", "Apple Mail Privacy Protection: Apple's proxy fetches every image when the email arrives, read or not."],
+  ["machine_opens", "prefetch", "opens", "Prefetch: Gmail fetching images before anyone looks, or a program (not a mail client) fetching the pixel."],
+  ["machine_clicks", "link_scanner", "clicks", "Link scanners: mail security gateways and programs that follow links to check them (HEAD requests, known agents)."],
 ];
 
 export function Overview({ params }) {
@@ -25,8 +33,8 @@ export function Overview({ params }) {
   const [value, setValue] = useState(broadcast || tag);
   const { data, error, loading } = useLoad(async () => {
     const q = query(filter);
-    const [metrics, links] = await Promise.all([api(`/v1/metrics${q}`), api(`/v1/metrics/links${q}`)]);
-    return { metrics, links: links.data };
+    const [metrics, links, clients] = await Promise.all([api(`/v1/metrics${q}`), api(`/v1/metrics/links${q}`), api(`/v1/metrics/clients${q}`)]);
+    return { metrics, links: links.data, clients: clients.data };
   }, [days, groupBy, tag, broadcast]);
 
   function change(e) {
@@ -40,6 +48,7 @@ export function Overview({ params }) {
   const labels = data?.metrics.series.map((b) => bucket(b.start, groupBy)) ?? [];
   const series = data ? [
     { label: "Opens", data: data.metrics.series.map((b) => b.figures.opens), color: "#1d4ed8" },
+    { label: "Opens by people", data: data.metrics.series.map((b) => b.figures.human_opens), color: "#0f766e", dashed: true },
     { label: "Clicks", data: data.metrics.series.map((b) => b.figures.clicks), color: "#b45309" },
   ] : [];
   const topLinks = (data?.links ?? []).slice().sort((a, b) => b.clicks - a.clicks).slice(0, 10);
@@ -75,16 +84,43 @@ export function Overview({ params }) {
       {data && (
         <>
           <dl class="figures" aria-live="polite">
-            {figures.map(([name, title, show]) => (
+            {figures.map(([name, title, show, human]) => (
               <div class="figure" data-figure={name}>
                 <dt>{title}</dt>
                 <dd>{show(data.metrics.totals[name])}</dd>
+                {human && <dd class="human" data-human={human}>{show(data.metrics.totals[human])} <span>by people</span></dd>}
               </div>
             ))}
           </dl>
+          <h2>Machines</h2>
+          <ul class="reasons">
+            {reasons.map(([group, reason, what, line]) => (
+              <li data-reason={reason}>
+                <strong>{count(data.metrics.totals[group][reason])} {what}</strong> {line}
+              </li>
+            ))}
+          </ul>
           <h2>Opens and clicks per {groupBy}</h2>
           <LineChart labels={labels} series={series}
             description={`Opens and clicks per ${groupBy}, UTC: ${count(data.metrics.totals.opens)} opens and ${count(data.metrics.totals.clicks)} clicks in all.`} />
+          <h2>Clients</h2>
+          {data.clients.length === 0 ? <p class="empty">No opens or clicks in this period.</p> : (
+            <Table caption="Opens and clicks by client" cards>
+              <thead>
+                <tr><th scope="col">Client</th><th scope="col">System</th><th scope="col">Device</th>
+                  <th scope="col" class="num">Opens (by people)</th><th scope="col" class="num">Clicks (by people)</th></tr>
+              </thead>
+              <tbody>
+                {data.clients.slice(0, 15).map((c) => (
+                  <tr data-client={c.name}>
+                    <td>{c.name}</td><td data-label="System">{c.os}</td><td data-label="Device">{c.device}</td>
+                    <td class="num" data-label="Opens">{count(c.opens)} ({count(c.human_opens)})</td>
+                    <td class="num" data-label="Clicks">{count(c.clicks)} ({count(c.human_clicks)})</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
           <h2>Top links</h2>
           {topLinks.length === 0 ? <p class="empty">No clicks in this period.</p> : (
             <Table caption="Links clicked most">
