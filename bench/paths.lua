@@ -2,6 +2,8 @@
 -- afterwards prints throughput, latency and how many answers were 200 or 302, summed over all threads.
 --   BENCH_ORDER=sequential  each line once, split between the threads (then they stop sending)
 --   BENCH_RATE=N            about N requests/s in all, on a fixed schedule (wrk itself has no rate option)
+--   BENCH_USER_AGENT=...    the User-Agent sent (default: Apple Mail on an iPhone, as a reader's open sends it;
+--                           empty: none), since each open and click is classified by it
 local threads = {}
 local ffi = require("ffi")
 ffi.cdef [[
@@ -28,6 +30,12 @@ function init(args)
   end
   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
   sequential = os.getenv("BENCH_ORDER") == "sequential"
+  local agent = os.getenv("BENCH_USER_AGENT")
+  if agent == nil then
+    agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+  end
+  headers = {}
+  if agent ~= "" then headers["User-Agent"] = agent end
   sent = 0
 end
 
@@ -41,7 +49,7 @@ local function share()
 end
 
 function request()
-  if #paths == 0 then return wrk.format("GET") end
+  if #paths == 0 then return wrk.format("GET", nil, headers) end
   share()
   if sequential then
     local line = paths[next_line]
@@ -50,9 +58,9 @@ function request()
       wrk.thread:stop()
       line = paths[1]
     end
-    return wrk.format("GET", line)
+    return wrk.format("GET", line, headers)
   end
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], headers)
 end
 
 -- With a rate, request n of this thread is due at start + n / rate, whatever the answers' latency.
