@@ -5,7 +5,8 @@ namespace Tracking.Contracts;
 public sealed record WebhookDraft(
     [property: Id(0)] string? Url,
     [property: Id(1)] string[]? Events,
-    [property: Id(2)] bool? Enabled = null);
+    [property: Id(2)] bool? Enabled = null,
+    [property: Id(3)] bool? IncludeMachine = null);
 
 [GenerateSerializer, Immutable, Alias("Tracking.WebhookView")]
 public sealed record WebhookView(
@@ -14,7 +15,8 @@ public sealed record WebhookView(
     [property: Id(2)] string[] Events,
     [property: Id(3)] bool Enabled,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] string? DisabledReason);
+    [property: Id(5)] string? DisabledReason,
+    [property: Id(6)] bool IncludeMachine = true);
 
 /// <summary>A webhook with its signing secret, shown only when it is created or its secret rotated.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.WebhookWithSecret")]
@@ -25,7 +27,8 @@ public sealed record WebhookWithSecret(
     [property: Id(3)] bool Enabled,
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] string? DisabledReason,
-    [property: Id(6)] string Secret);
+    [property: Id(6)] string Secret,
+    [property: Id(7)] bool IncludeMachine = true);
 
 /// <summary>One delivery of an event to a webhook, with its attempts so far.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.WebhookDeliveryView")]

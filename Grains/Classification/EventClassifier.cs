@@ -1,4 +1,4 @@
-using System.Net;
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Tracking.Contracts;
 using static Tracking.Contracts.MachineReasons;
@@ -24,10 +24,30 @@ public sealed class EventClassifier(AppleRelayRanges appleRelay)
         ? new Regex(text, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, PatternLimit)
         : null;
 
+    /// <summary>
+    /// What a user agent was found to be, by the rules alone: mail clients send the same few agents over and over,
+    /// so most hits are answered from here. Bounded; emptied when full (a flood of made-up agents costs only itself).
+    /// </summary>
+    readonly ConcurrentDictionary<(string Agent, bool Open, bool Head), Verdict> known = new();
+    const int KnownAgents = 10_000;
+
     public Verdict Classify(string type, string? userAgent, string? ipAddress, bool head = false)
     {
         var agent = userAgent?.Trim() ?? "";
         var open = type == EventTypes.Opened;
+        if (!known.TryGetValue((agent, open, head), out var verdict))
+        {
+            if (known.Count >= KnownAgents) known.Clear();
+            known[(agent, open, head)] = verdict = ByRules(agent, open, head);
+        }
+        // With Apple's published ranges, only an address in them confirms Apple's proxy.
+        return verdict.Machine == ApplePrivacyProxy && appleRelay.Known && !appleRelay.Contains(ipAddress)
+            ? verdict with { Machine = Prefetch }
+            : verdict;
+    }
+
+    static Verdict ByRules(string agent, bool open, bool head)
+    {
         var client = Client(agent);
         string? machine;
         if (agent.Length == 0) machine = open ? Prefetch : LinkScanner;
@@ -38,8 +58,6 @@ public sealed class EventClassifier(AppleRelayRanges appleRelay)
         }
         // People's browsers follow a link with GET; a HEAD asks about it without reading it.
         if (head && !open) machine = LinkScanner;
-        // With Apple's published ranges, only an address in them confirms Apple's proxy.
-        if (machine == ApplePrivacyProxy && appleRelay.Known && !appleRelay.Contains(ipAddress)) machine = Prefetch;
         return new Verdict(client, machine);
     }
 

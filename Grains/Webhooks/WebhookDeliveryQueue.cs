@@ -38,6 +38,7 @@ public sealed class WebhookDeliveryQueue
     const string Subscribed = $"""
         w.project_id = e.project_id AND w.enabled AND w.deleted_at IS NULL
         AND ('{EventTypes.WebhookPrefix}' || e.type) = ANY (w.events) AND e.created_at >= w.created_at
+        AND (w.include_machine OR e.machine IS NULL)
         """;
 
     // An event some subscribed endpoint still lacks a delivery of.
@@ -47,12 +48,12 @@ public sealed class WebhookDeliveryQueue
         """;
 
     // The deliveries that the events given as arrays ($1 ids, $2 sequence numbers, $3 projects, $4 types,
-    // $5 times, $6 payloads) make: one per endpoint subscribed to an event.
+    // $5 times, $6 payloads, $7 machine verdicts) make: one per endpoint subscribed to an event.
     const string FanOutSource = $"""
         SELECT gen_random_uuid() AS id, w.id AS webhook_id, w.project_id, e.id AS event_id, e.seq,
                '{EventTypes.WebhookPrefix}' || e.type AS event_type, e.payload
-        FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[])
-             AS e (id, seq, project_id, type, created_at, payload)
+        FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+             AS e (id, seq, project_id, type, created_at, payload, machine)
         JOIN webhooks w ON {Subscribed}
         """;
 
@@ -65,6 +66,7 @@ public sealed class WebhookDeliveryQueue
         command.Parameters.Add(new() { Value = events.Select(n => n.Event.Type).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(n => n.Event.CreatedAt.ToUniversalTime()).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(n => WebhookPayload.Of(n).ToJson()).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(n => n.Event.Machine).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
     }
 
     // What an attempt needs of a delivery and its endpoint, in the order ReadClaimed expects. A webhook turned
@@ -90,15 +92,15 @@ public sealed class WebhookDeliveryQueue
         await using var command = new NpgsqlCommand($"""
             WITH source AS ({FanOutSource}),
             ranked AS (
-                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq) <= coalesce(r.room, $9)
-                            AND row_number() OVER (PARTITION BY s.project_id ORDER BY s.seq) <= coalesce(p.room, $13) AS claimed
-                FROM source s LEFT JOIN unnest($7::uuid[], $8::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id
-                              LEFT JOIN unnest($11::uuid[], $12::int[]) AS p(project_id, room) ON p.project_id = s.project_id),
+                SELECT s.*, row_number() OVER (PARTITION BY s.webhook_id ORDER BY s.seq) <= coalesce(r.room, $10)
+                            AND row_number() OVER (PARTITION BY s.project_id ORDER BY s.seq) <= coalesce(p.room, $14) AS claimed
+                FROM source s LEFT JOIN unnest($8::uuid[], $9::int[]) AS r(webhook_id, room) ON r.webhook_id = s.webhook_id
+                              LEFT JOIN unnest($12::uuid[], $13::int[]) AS p(project_id, room) ON p.project_id = s.project_id),
             made AS (
                 INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at, status, attempts, locked_until)
                 SELECT id, webhook_id, event_id, event_type, payload, now(),
                     CASE WHEN claimed THEN '{DeliveryStatuses.Sending}' ELSE '{DeliveryStatuses.Pending}' END, CASE WHEN claimed THEN 1 ELSE 0 END,
-                    CASE WHEN claimed THEN now() + $10 END
+                    CASE WHEN claimed THEN now() + $11 END
                 FROM ranked
                 ON CONFLICT (webhook_id, event_id) DO NOTHING
                 RETURNING *)

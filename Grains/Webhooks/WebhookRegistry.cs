@@ -9,15 +9,15 @@ namespace Tracking.Grains.Webhooks;
 /// </summary>
 public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
 {
-    const string ViewColumns = "id, url, events, enabled, created_at, disabled_reason";
+    const string ViewColumns = "id, url, events, enabled, created_at, disabled_reason, include_machine";
 
-    public async Task<(WebhookView View, string Secret)> Create(Guid projectId, string url, string[] events)
+    public async Task<(WebhookView View, string Secret)> Create(Guid projectId, string url, string[] events, bool includeMachine)
     {
         var (secret, key) = WebhookSignature.NewSecret();
         var id = Guid.CreateVersion7();
         await using var command = Command($"""
-            INSERT INTO webhooks (id, project_id, url, events, secret) VALUES ($1, $2, $3, $4, $5) RETURNING {ViewColumns}
-            """, id, projectId, url, events, box.Seal(key, SecretBox.WebhookContext(id)));
+            INSERT INTO webhooks (id, project_id, url, events, secret, include_machine) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {ViewColumns}
+            """, id, projectId, url, events, box.Seal(key, SecretBox.WebhookContext(id)), includeMachine);
         return ((await Views(command)).Single(), secret);
     }
 
@@ -29,14 +29,16 @@ public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
         .SingleOrDefault();
 
     /// <summary>Changes what is given; turning a webhook back on forgets why it was turned off.</summary>
-    public async Task<WebhookView?> Update(Guid projectId, Guid id, string? url, string[]? events, bool? enabled) =>
+    public async Task<WebhookView?> Update(Guid projectId, Guid id, string? url, string[]? events, bool? enabled, bool? includeMachine) =>
         (await Views(Command($"""
             UPDATE webhooks SET url = coalesce($3, url), events = coalesce($4, events), enabled = coalesce($5, enabled),
+                include_machine = coalesce($6, include_machine),
                 disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
                 failing_since = CASE WHEN $5 THEN NULL ELSE failing_since END
             WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL
             RETURNING {ViewColumns}
-            """, id, projectId, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value)))
+            """, id, projectId, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value,
+            (object?)includeMachine ?? DBNull.Value)))
         .SingleOrDefault();
 
     /// <summary>Deletes a webhook; its deliveries still pending end as failed.</summary>
@@ -116,7 +118,7 @@ public sealed class WebhookRegistry(NpgsqlDataSource db, SecretBox box)
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 views.Add(new WebhookView(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetBoolean(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetBoolean(6)));
             return views.ToArray();
         }
     }

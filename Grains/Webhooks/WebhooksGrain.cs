@@ -26,7 +26,7 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
             var max = options.Value.MaxPerProject;
             if ((await registry.List(ProjectId)).Length >= max)
                 return new Invalid<WebhookWithSecret>(new() { ["webhooks"] = [$"a project has at most {max} endpoints; delete one first"] });
-            var (view, secret) = await registry.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray());
+            var (view, secret) = await registry.Create(ProjectId, draft.Url!.Trim(), draft.Events!.Distinct().ToArray(), draft.IncludeMachine ?? true);
             subscriptions.Changed();
             return new Done<WebhookWithSecret>(WithSecret(view, secret));
         }
@@ -45,7 +45,7 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
         if (await registry.Get(ProjectId, webhookId) is null) return new Missing<WebhookView>();
         var errors = await Validate(patch, creating: false);
         if (errors.Count > 0) return new Invalid<WebhookView>(errors);
-        var view = await registry.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled);
+        var view = await registry.Update(ProjectId, webhookId, patch.Url?.Trim(), patch.Events?.Distinct().ToArray(), patch.Enabled, patch.IncludeMachine);
         subscriptions.Changed();
         return view is null ? new Missing<WebhookView>() : new Done<WebhookView>(view);
     }
@@ -63,7 +63,7 @@ public sealed class WebhooksGrain(WebhookRegistry registry, WebhookUrlPolicy pol
             : new Missing<WebhookWithSecret>();
 
     static WebhookWithSecret WithSecret(WebhookView view, string secret) =>
-        new(view.Id, view.Url, view.Events, view.Enabled, view.CreatedAt, view.DisabledReason, secret);
+        new(view.Id, view.Url, view.Events, view.Enabled, view.CreatedAt, view.DisabledReason, secret, view.IncludeMachine);
 
     public Task<WebhookDeliveryPage?> Deliveries(Guid webhookId, int limit, int offset) => registry.Deliveries(ProjectId, webhookId, limit, offset);
 

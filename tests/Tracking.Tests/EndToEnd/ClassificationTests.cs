@@ -42,6 +42,11 @@ public class ClassificationTests(TrackingStack stack)
         var path = "classified/" + Guid.NewGuid().ToString("N");
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/v1/webhooks",
             new { url = stack.Receiver.Url(path), events = new[] { "email.opened", "email.clicked" } })).StatusCode);
+        // An endpoint may leave machines out.
+        var peoplePath = "people/" + Guid.NewGuid().ToString("N");
+        var people = await (await client.PostAsJsonAsync("/v1/webhooks",
+            new { url = stack.Receiver.Url(peoplePath), events = new[] { "email.opened", "email.clicked" }, include_machine = false })).Json();
+        Assert.False(people["include_machine"]!.GetValue<bool>());
         var id = await client.SendTracked("<p><a href=\"https://shop.example/a\">a</a></p>");
         var link = (await client.GetEmail(id)).ClickLinks()[0];
 
@@ -72,6 +77,10 @@ public class ClassificationTests(TrackingStack stack)
         Assert.Contains(data, d => d["machine"]?.GetValue<string>() == "apple_privacy_proxy" && d["client"]!["name"]!.GetValue<string>() == "Apple Mail");
         Assert.Contains(data, d => d["machine"]?.GetValue<string>() == "link_scanner");
         Assert.Equal(2, data.Count(d => d.AsObject().ContainsKey("machine") && d["machine"] is null));
+        // The endpoint without machines has the two people's events, and no other comes.
+        await TrackingStack.Eventually(() => Task.FromResult(stack.Receiver.At(peoplePath).Count >= 2), "people's webhooks");
+        await TrackingStack.Never(() => Task.FromResult(stack.Receiver.At(peoplePath).Count > 2), TimeSpan.FromSeconds(3), "a machine's webhook");
+        Assert.All(stack.Receiver.At(peoplePath), w => Assert.Null(JsonNode.Parse(w.Body)!["data"]!["machine"]));
 
         // By client: opens and clicks, and how many were people's, as the events have them.
         var clients = (await (await client.GetAsync("/v1/metrics/clients?days=1")).Json())["data"]!.AsArray()

@@ -14,7 +14,10 @@ function NewWebhook({ onCreated }) {
     const formElement = e.currentTarget;
     const form = new FormData(formElement);
     run(async () => {
-      setCreated(await api("/v1/webhooks", { method: "POST", body: { url: form.get("url").trim(), events: form.getAll("events") } }));
+      setCreated(await api("/v1/webhooks", {
+        method: "POST",
+        body: { url: form.get("url").trim(), events: form.getAll("events"), include_machine: form.get("include_machine") === "on" },
+      }));
       formElement.reset();
       onCreated();
     });
@@ -28,6 +31,7 @@ function NewWebhook({ onCreated }) {
           <legend>Events</legend>
           {EventTypes.map((type) => <label class="check"><input type="checkbox" name="events" value={type} defaultChecked /> {type}</label>)}
         </fieldset>
+        <label class="check"><input type="checkbox" name="include_machine" defaultChecked /> Also opens and clicks made by machines</label>
         <Problem error={error} />
         <button type="submit">Add endpoint</button>
       </form>
@@ -43,8 +47,8 @@ function NewWebhook({ onCreated }) {
 export function Webhooks() {
   const { data, error, loading, reload } = useLoad(() => api("/v1/webhooks"), []);
   const [failure, run] = useAction();
-  const toggle = (webhook) => run(async () => {
-    await api(`/v1/webhooks/${webhook.id}`, { method: "PATCH", body: { enabled: !webhook.enabled } });
+  const change = (webhook, body) => run(async () => {
+    await api(`/v1/webhooks/${webhook.id}`, { method: "PATCH", body });
     reload();
   });
   return (
@@ -55,16 +59,20 @@ export function Webhooks() {
       <Loading when={loading && !data} />
       {data && (data.data.length === 0 ? <p class="empty">No webhook endpoints yet.</p> : (
         <Table caption="Webhook endpoints" cards>
-          <thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
+          <thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">Machines'</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
           <tbody>
             {data.data.map((w) => (
               <tr data-webhook={w.id}>
                 <td class="url" data-label="URL">{w.url}</td>
                 <td data-label="Events">{w.events.join(", ")}</td>
+                <td data-label="Machines'">{w.include_machine ? "sent" : "left out"}</td>
                 <td data-label="State">{w.enabled ? "On" : `Off${w.disabled_reason ? ` (${w.disabled_reason})` : ""}`}</td>
                 <td class="actions">
                   <a href={`#/webhooks/${w.id}`}>Deliveries</a>
-                  <button type="button" onClick={() => toggle(w)}>{w.enabled ? "Turn off" : "Turn on"}</button>
+                  <button type="button" onClick={() => change(w, { enabled: !w.enabled })}>{w.enabled ? "Turn off" : "Turn on"}</button>
+                  <button type="button" class="quiet" onClick={() => change(w, { include_machine: !w.include_machine })}>
+                    {w.include_machine ? "Leave out machines" : "Send machines' too"}
+                  </button>
                 </td>
               </tr>
             ))}
