@@ -29,6 +29,9 @@ static partial class LogMessages
     [LoggerMessage(1101, LogLevel.Warning, "Could not save the metrics of project {ProjectId}; trying again with the next")]
     public static partial void MetricsNotSaved(this ILogger log, Exception ex, Guid projectId);
 
+    [LoggerMessage(1102, LogLevel.Warning, "Could not mark {Count} clicks of project {ProjectId} a scanner's; they stay a person's")]
+    public static partial void ClicksNotRevised(this ILogger log, Exception ex, int count, Guid projectId);
+
     [LoggerMessage(1201, LogLevel.Information, "No SMTP relay configured (TRACKING_SMTP_HOST): emails are stored, not sent.")]
     public static partial void NoRelay(this ILogger log);
 

@@ -66,27 +66,6 @@ public sealed class ClientCounts
 public sealed record MetricsCursor(long SettledSeq, Dictionary<long, DateTimeOffset> Recent);
 
 /// <summary>
-/// What has been counted since the last save: hour counts by (scope, hour), link counts by (scope, hour, url).
-/// </summary>
-public sealed class MetricsChanges
-{
-    public Dictionary<(string Scope, long Hour), HourCounts> Hours { get; } = [];
-    public Dictionary<(string Scope, long Hour, string Url), LinkCounts> Links { get; } = [];
-    public Dictionary<(string Scope, long Hour, EventClient Client), ClientCounts> Clients { get; } = [];
-
-    public bool IsEmpty => Hours.Count == 0 && Links.Count == 0 && Clients.Count == 0;
-
-    public ClientCounts Client(string scope, long hour, EventClient client) =>
-        Clients.TryGetValue((scope, hour, client), out var c) ? c : Clients[(scope, hour, client)] = new();
-
-    public HourCounts Hour(string scope, long hour) =>
-        Hours.TryGetValue((scope, hour), out var c) ? c : Hours[(scope, hour)] = new();
-
-    public LinkCounts Link(string scope, long hour, string url) =>
-        Links.TryGetValue((scope, hour, url), out var c) ? c : Links[(scope, hour, url)] = new();
-}
-
-/// <summary>
 /// The <c>metric_hours</c>, <c>metric_link_hours</c> and <c>metric_cursors</c> tables: a project's figures,
 /// added to by the metrics grain and summed for reports.
 /// </summary>

@@ -11,7 +11,8 @@ namespace Tracking.Grains.Analytics;
 /// hours that changed, however many tags and links the project has, and a report sums hour rows, never
 /// events.
 /// </summary>
-public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, TimeProvider clock, ILogger<ProjectMetricsGrain> log)
+public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, IEventLog eventLog, TimeProvider clock,
+    ILogger<ProjectMetricsGrain> log)
     : Grain, IProjectMetricsGrain
 {
     const int ReadBatch = 5000;
@@ -21,7 +22,6 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
     static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(2), PruneEvery = TimeSpan.FromHours(1);
 
     Guid ProjectId => this.GetPrimaryKey();
-    static readonly EventClient UnknownClient = new(EventClient.Unknown, EventClient.Unknown, EventClient.Unknown);
     MetricsCursor cursor = new(0, []);
     // Counted since the last save; the cursor above has moved past them already.
     MetricsChanges changes = new();
@@ -29,6 +29,9 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
     IGrainTimer? saveTimer;
     Task? reading;
     DateTimeOffset lastPrune = DateTimeOffset.MinValue;
+    // The last minute's clicks, for the scanners' bursts that show only in later clicks.
+    readonly ClickBursts bursts = new();
+    List<CountedClick> scanned = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -67,6 +70,8 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
         var first = query.GroupBy == "hour" ? nowHour - query.Days * 24 + 1 : Day(nowHour) - (query.Days - 1) * 24;
         return await store.Clients(ProjectId, Scope(query), first);
     }
+
+    public Task Wake() => Task.CompletedTask;
 
     public async Task<long> EventCount(long fromHour, string? eventType)
     {
@@ -108,13 +113,16 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
             {
                 after = e.Seq;
                 if (cursor.Recent.ContainsKey(e.Seq)) continue;
-                Count(e);
+                changes.Count(e);
+                if (e.Type == EventTypes.Clicked) scanned.AddRange(bursts.Add(new CountedClick(e), e.EmailLinks));
                 cursorMoved = true;
                 // Long-committed events need no watching; recent ones are watched until they settle.
                 cursor.Recent[e.Seq] = e.CreatedAt < dbNow - SurelySettled ? DateTimeOffset.MinValue : seenAt;
             }
             if (batch.Count < ReadBatch) break;
         }
+        if (scanned.Count > 0) await Revise();
+        bursts.Forget(clock.GetUtcNow() - 2 * ClickBursts.Window);
 
         var settled = LateCommits.Advance(cursor.SettledSeq, cursor.Recent, clock.GetUtcNow());
         if (settled != cursor.SettledSeq)
@@ -132,49 +140,41 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
             }, new GrainTimerCreationOptions(SaveDelay, Timeout.InfiniteTimeSpan));
     }
 
-    void Count(MetricEvent e)
+    /// <summary>
+    /// Marks the clicks of a scanner's burst in the log, then counts them as a machine's instead of a person's:
+    /// should the mark fail, they stay a person's in both, and are looked at again with the next click.
+    /// </summary>
+    async Task Revise()
     {
-        var hour = Hour(e.CreatedAt);
-        Add(MetricsStore.All);
-        foreach (var tag in e.Tags) Add(MetricsStore.TagScope(tag));
-        if (e.BroadcastId is { } b) Add(MetricsStore.BroadcastScope(b));
-
-        void Add(string scope)
+        var clicks = scanned;
+        scanned = [];
+        try
         {
-            var c = changes.Hour(scope, hour);
-            switch (e.Type)
+            await eventLog.Revise([.. clicks.Select(c => c.Event.Id)], MachineReasons.LinkScanner);
+        }
+        catch (Exception ex)
+        {
+            log.ClicksNotRevised(ex, clicks.Count, ProjectId);
+            return;
+        }
+        foreach (var email in clicks.GroupBy(c => c.Event.EmailId))
+        {
+            var lostFirst = false;
+            foreach (var click in email)
             {
-                case EventTypes.Sent:
-                    c.Sent++;
-                    if (e.Stored) c.StoredSent++;
-                    break;
-                case EventTypes.Delivered: c.Delivered++; break;
-                case EventTypes.Failed: c.Failed++; break;
-                case EventTypes.Opened:
-                    var opener = changes.Client(scope, hour, e.Client ?? UnknownClient);
-                    opener.Opens++;
-                    if (e.Machine is null) opener.HumanOpens++;
-                    c.Opens++;
-                    if (e.FirstOpen) c.UniqueOpens++;
-                    if (e.FirstHumanOpen) c.UniqueHumanOpens++;
-                    if (e.Machine == MachineReasons.ApplePrivacyProxy) c.ApplePrivacyOpens++;
-                    else if (e.Machine is not null) c.PrefetchOpens++;
-                    break;
-                case EventTypes.Clicked:
-                    var clicker = changes.Client(scope, hour, e.Client ?? UnknownClient);
-                    clicker.Clicks++;
-                    if (e.Machine is null) clicker.HumanClicks++;
-                    c.Clicks++;
-                    if (e.FirstClick) c.UniqueClicks++;
-                    if (e.FirstHumanClick) c.UniqueHumanClicks++;
-                    if (e.Machine is not null) c.ScannerClicks++;
-                    if (e.Link is null) break;
-                    var link = changes.Link(scope, hour, e.Link);
-                    link.Clicks++;
-                    if (e.FirstClickOnLink) link.UniqueClicks++;
-                    break;
+                click.Machine = MachineReasons.LinkScanner;
+                changes.Recount(click.Event, machine: 1, uniqueHuman: click.FirstHumanClick ? -1 : 0);
+                lostFirst |= click.FirstHumanClick;
+                click.FirstHumanClick = false;
+            }
+            // The email's first click by a person is now its next one, if it had one.
+            if (lostFirst && bursts.Of(email.Key).FirstOrDefault(c => c.Machine is null) is { } next)
+            {
+                next.FirstHumanClick = true;
+                changes.Recount(next.Event, machine: 0, uniqueHuman: 1);
             }
         }
+        cursorMoved = true;
     }
 
     /// <summary>Adds what was counted since the last save, with the cursor; on failure they wait for the next.</summary>

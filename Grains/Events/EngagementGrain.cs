@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Tracking.Grains.Classification;
@@ -71,6 +72,7 @@ public sealed class EngagementGrain(
         {
             if (recorded[j] is not { } r) continue;
             outcomes[from[j]] = new(r.Link, Unavailable: false);
+            if (engagements[j].Type == EventTypes.Clicked) WakeMetrics(r.ProjectId);
             // Committed: tell the project's webhook dispatcher, if it has an endpoint for this. Best effort by
             // design; the sweep finds any event without a notice.
             if (subscriptions.Wants(r.ProjectId, engagements[j].Type))
@@ -78,6 +80,19 @@ public sealed class EngagementGrain(
                     .GetStream<EventNotice>(StreamId.Create(EventStreams.Namespace, r.ProjectId))
                     .OnNextAsync(new EventNotice(engagements[j].Id, engagements[j].EmailId)).Ignore();
         }
+    }
+
+    // When each project's metrics were last woken by this silo: they read clicks within seconds while clicks come.
+    static readonly ConcurrentDictionary<Guid, long> MetricsWoken = new();
+    static readonly TimeSpan WakeEvery = TimeSpan.FromSeconds(30);
+
+    void WakeMetrics(Guid projectId)
+    {
+        var now = clock.GetTimestamp();
+        if (MetricsWoken.TryGetValue(projectId, out var last) && clock.GetElapsedTime(last, now) < WakeEvery) return;
+        MetricsWoken[projectId] = now;
+        if (MetricsWoken.Count > 100_000) MetricsWoken.Clear();
+        GrainFactory.GetGrain<IProjectMetricsGrain>(projectId).Wake().Ignore();
     }
 
     /// <summary>The event a hit records, or null when it records nothing: a click whose signature fails.</summary>

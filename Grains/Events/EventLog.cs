@@ -17,6 +17,12 @@ public interface IEventLog
     /// index (for a plain click).
     /// </summary>
     Task<IReadOnlyList<RecordedEngagement?>> Append(IReadOnlyList<Engagement> engagements);
+
+    /// <summary>
+    /// Marks events a machine's that were a person's, for a reason seen only later (a scanner's burst of clicks).
+    /// The one change an event's row ever takes.
+    /// </summary>
+    Task Revise(IReadOnlyList<Guid> eventIds, string machine);
 }
 
 /// <summary>
@@ -68,6 +74,14 @@ public sealed class EventLog : IHostedService, IEventLog
                CASE status WHEN '{EmailStatuses.Sent}' THEN '{EventTypes.Delivered}' ELSE '{EventTypes.Failed}' END, now()
         FROM outcome WHERE status IN ('{EmailStatuses.Sent}', '{EmailStatuses.Failed}')
         """;
+
+    public async Task Revise(IReadOnlyList<Guid> eventIds, string machine)
+    {
+        await using var command = db.CreateCommand("UPDATE email_events SET machine = $2 WHERE id = ANY($1) AND machine IS NULL");
+        command.Parameters.Add(new() { Value = eventIds.ToArray() });
+        command.Parameters.Add(new() { Value = machine });
+        await command.ExecuteNonQueryAsync();
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -8,6 +8,10 @@ namespace Tracking.Grains.Events;
 public sealed record MetricEvent
 {
     public required long Seq { get; init; }
+    public Guid Id { get; init; }
+    public Guid EmailId { get; init; }
+    /// <summary>How many links the email has.</summary>
+    public int EmailLinks { get; init; }
     public required string Type { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public string? Link { get; init; }
@@ -70,7 +74,7 @@ public sealed class EventReader(NpgsqlDataSource db)
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Opened}' AND p.machine IS NULL),
                 e.type = '{EventTypes.Clicked}' AND e.machine IS NULL AND NOT EXISTS (SELECT 1 FROM email_events p
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.machine IS NULL),
-                e.client_name, e.client_os, e.client_device
+                e.client_name, e.client_os, e.client_device, e.id, e.email_id, cardinality(m.links)
             FROM email_events e JOIN email_contents m ON m.id = e.email_id
             WHERE e.project_id = $1 AND e.seq > $2
             ORDER BY e.seq LIMIT $3
@@ -91,7 +95,8 @@ public sealed class EventReader(NpgsqlDataSource db)
                 Link = Text(reader, 3), Tags = tags, BroadcastId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 Stored = reader.GetBoolean(6), FirstOpen = reader.GetBoolean(7), FirstClick = reader.GetBoolean(8),
                 FirstClickOnLink = reader.GetBoolean(9), Machine = Text(reader, 10), FirstHumanOpen = reader.GetBoolean(11),
-                FirstHumanClick = reader.GetBoolean(12), Client = ReadClient(reader, 13),
+                FirstHumanClick = reader.GetBoolean(12), Client = ReadClient(reader, 13), Id = reader.GetGuid(16), EmailId = reader.GetGuid(17),
+                EmailLinks = reader.GetInt32(18),
             });
         }
         return (now, events);

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.EndToEnd;
+
+/// <summary>A scanner's burst of clicks is found from the later clicks, and the earlier ones are revised with them.</summary>
+[Collection(StackCollection.Name)]
+public class ScannerBurstTests(TrackingStack stack)
+{
+    const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
+
+    async Task Click(string link)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(link).PathAndQuery);
+        request.Headers.TryAddWithoutValidation("User-Agent", Chrome);
+        Assert.Equal(HttpStatusCode.Found, (await stack.Http.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_links_clicked_at_once_are_a_scanners_in_the_events_and_the_figures_and_a_later_click_is_a_person()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var id = await client.SendTracked("<p><a href=\"https://shop.example/a\">a</a> <a href=\"https://shop.example/b\">b</a></p>");
+        var links = (await client.GetEmail(id)).ClickLinks();
+        // Each click looks like a person's when it comes.
+        await Click(links[0]);
+        await Click(links[1]);
+
+        List<string?> verdicts = [];
+        await TrackingStack.Eventually(async () =>
+        {
+            var page = await (await client.GetAsync($"/v1/events?email_id={id}&event_type=clicked")).Json();
+            verdicts = [.. page["data"]!.AsArray().Select(e => e!["machine"]?.GetValue<string>())];
+            return verdicts.Count == 2 && verdicts.All(v => v == "link_scanner");
+        }, "both clicks are revised as a scanner's", seconds: 15);
+
+        var totals = (await (await client.GetAsync("/v1/metrics?days=1")).Json())["totals"]!;
+        Assert.Equal(2, totals["clicks"]!.GetValue<long>());
+        Assert.Equal(1, totals["unique_clicks"]!.GetValue<long>());
+        Assert.Equal(0, totals["human_clicks"]!.GetValue<long>());
+        Assert.Equal(0, totals["unique_human_clicks"]!.GetValue<long>());
+        Assert.Equal(2, totals["machine_clicks"]!["link_scanner"]!.GetValue<long>());
+        var chrome = (await (await client.GetAsync("/v1/metrics/clients?days=1")).Json())["data"]!.AsArray().Single()!;
+        Assert.Equal((2, 0), (chrome["clicks"]!.GetValue<long>(), chrome["human_clicks"]!.GetValue<long>()));
+
+        // Seconds later the reader clicks one link: a person, and the email's first click by one.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Click(links[0]);
+        JsonNode after = null!;
+        await TrackingStack.Eventually(async () =>
+            (after = (await (await client.GetAsync("/v1/metrics?days=1")).Json())["totals"]!)["clicks"]!.GetValue<long>() == 3, "the third click is counted");
+        Assert.Equal(1, after["human_clicks"]!.GetValue<long>());
+        Assert.Equal(1, after["unique_human_clicks"]!.GetValue<long>());
+        Assert.Equal(2, after["machine_clicks"]!["link_scanner"]!.GetValue<long>());
+    }
+}

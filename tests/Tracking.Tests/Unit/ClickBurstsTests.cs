@@ -1,0 +1,77 @@
+using Tracking.Contracts;
+using Tracking.Grains.Analytics;
+using Tracking.Grains.Events;
+
+namespace Tracking.Tests.Unit;
+
+/// <summary>The scanner rules that only later clicks reveal: bursts across links, and every link of an email.</summary>
+public class ClickBurstsTests
+{
+    static readonly DateTimeOffset Start = new(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
+    static long seq;
+
+    static CountedClick Click(Guid email, string link, double seconds, string? machine = null) => new(new MetricEvent
+    {
+        Seq = ++seq, Id = Guid.NewGuid(), EmailId = email, Type = EventTypes.Clicked, CreatedAt = Start.AddSeconds(seconds), Link = link,
+        Tags = [], Machine = machine, FirstHumanClick = machine is null,
+    });
+
+    [Fact]
+    public void Two_links_within_two_seconds_are_a_scanner_the_first_one_too()
+    {
+        var bursts = new ClickBursts();
+        var email = Guid.NewGuid();
+        var first = Click(email, "https://a.example/1", 0);
+        Assert.Empty(bursts.Add(first, emailLinks: 2));
+        var second = Click(email, "https://a.example/2", 1.5);
+        Assert.Equal([first, second], bursts.Add(second, emailLinks: 2));
+    }
+
+    [Fact]
+    public void The_same_link_twice_or_two_links_apart_in_time_are_a_person()
+    {
+        var bursts = new ClickBursts();
+        var email = Guid.NewGuid();
+        Assert.Empty(bursts.Add(Click(email, "https://a.example/1", 0), 2));
+        Assert.Empty(bursts.Add(Click(email, "https://a.example/1", 0.5), 2));
+        Assert.Empty(bursts.Add(Click(email, "https://a.example/2", 10), 2));
+        // Another email's clicks at the same moment are not this one's burst.
+        Assert.Empty(bursts.Add(Click(Guid.NewGuid(), "https://a.example/2", 0.2), 2));
+    }
+
+    [Fact]
+    public void Every_link_of_an_email_with_three_or_more_within_a_minute_is_a_scanner()
+    {
+        var bursts = new ClickBursts();
+        var email = Guid.NewGuid();
+        var clicks = new[] { Click(email, "https://a.example/1", 0), Click(email, "https://a.example/2", 20), Click(email, "https://a.example/3", 40) };
+        Assert.Empty(bursts.Add(clicks[0], 3));
+        Assert.Empty(bursts.Add(clicks[1], 3));
+        Assert.Equal(clicks, bursts.Add(clicks[2], 3));
+
+        // Two links of two, a minute apart: a person who came back.
+        var other = Guid.NewGuid();
+        Assert.Empty(bursts.Add(Click(other, "https://a.example/1", 0), 2));
+        Assert.Empty(bursts.Add(Click(other, "https://a.example/2", 50), 2));
+        // Every link of three, but over more than a minute: a person too.
+        var slow = Guid.NewGuid();
+        foreach (var (link, at) in new[] { ("1", 0.0), ("2", 40.0), ("3", 80.0) })
+            Assert.Empty(bursts.Add(Click(slow, "https://a.example/" + link, at), 3));
+    }
+
+    [Fact]
+    public void Clicks_already_a_machines_are_not_answered_again_and_old_ones_are_forgotten()
+    {
+        var bursts = new ClickBursts();
+        var email = Guid.NewGuid();
+        var scanner = Click(email, "https://a.example/1", 0, MachineReasons.LinkScanner);
+        bursts.Add(scanner, 2);
+        var person = Click(email, "https://a.example/2", 1);
+        Assert.Equal([person], bursts.Add(person, 2));
+
+        bursts.Forget(Start.AddSeconds(0.5));
+        Assert.Equal([person], bursts.Of(email));
+        bursts.Forget(Start.AddMinutes(5));
+        Assert.Empty(bursts.Of(email));
+    }
+}
