@@ -73,6 +73,7 @@ public static class GatewayHost
         app.MapWebhooks();
         app.MapAnalytics();
         app.MapApiKeys();
+        app.MapOptOuts();
         app.MapHealth();
         app.MapApiDocument();
         app.MapDashboard();

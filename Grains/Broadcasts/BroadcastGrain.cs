@@ -1,6 +1,7 @@
 using Tracking.Grains.Delivery;
 using Tracking.Grains.Emails;
 using Tracking.Contracts;
+using Tracking.Grains.Projects;
 
 namespace Tracking.Grains.Broadcasts;
 
@@ -9,7 +10,7 @@ namespace Tracking.Grains.Broadcasts;
 /// recipient gets an email of its own (own id, own pixel, links signed for its tid) whose copy is rendered
 /// from the template when it is read or sent. So a broadcast costs a row per recipient, not a copy.
 /// </summary>
-public sealed class BroadcastGrain(BroadcastStore broadcasts, Outbox outbox, TimeProvider clock) : Grain, IBroadcastGrain
+public sealed class BroadcastGrain(BroadcastStore broadcasts, OptOutStore optOuts, Outbox outbox, TimeProvider clock) : Grain, IBroadcastGrain
 {
     public async Task<Outcome<BroadcastCreated>> Create(Guid projectId, BroadcastDraft draft)
     {
@@ -26,6 +27,7 @@ public sealed class BroadcastGrain(BroadcastStore broadcasts, Outbox outbox, Tim
         var now = clock.GetDatabaseNow();
         var from = draft.From!.Trim();
 
+        var optedOut = await optOuts.OptedOut(projectId, draft.Recipients!.Select(r => r.To!));
         var records = new List<EmailRecord>(draft.Recipients!.Length);
         var made = new List<BroadcastEmail>(draft.Recipients.Length);
         foreach (var recipient in draft.Recipients)
@@ -36,7 +38,7 @@ public sealed class BroadcastGrain(BroadcastStore broadcasts, Outbox outbox, Tim
             records.Add(new EmailRecord
             {
                 Id = id, ProjectId = projectId, BroadcastId = broadcastId, CreatedAt = now, From = from, To = [recipient.To!],
-                Subject = draft.Subject!, Tracking = flags, MessageId = MessageIds.For(id, from), Status = outbox.InitialStatus, Tid = tid,
+                Subject = draft.Subject!, Tracking = optedOut.Contains(recipient.To!) ? EmailTracker.Untracked : flags, MessageId = MessageIds.For(id, from), Status = outbox.InitialStatus, Tid = tid,
             });
             made.Add(new BroadcastEmail(id, recipient.To!, tid));
         }

@@ -4,6 +4,7 @@ using Orleans.Storage;
 using Tracking.Grains.Delivery;
 using Tracking.Grains.Events;
 using Tracking.Contracts;
+using Tracking.Grains.Projects;
 
 namespace Tracking.Grains.Emails;
 
@@ -20,6 +21,7 @@ public sealed class EmailGrain(
     EmailDirectory directory,
     EventReader events,
     EmailTracker tracker,
+    OptOutStore optOuts,
     Outbox outbox,
     TimeProvider clock,
     ILogger<EmailGrain> log) : Grain, IEmailGrain
@@ -85,6 +87,8 @@ public sealed class EmailGrain(
         if (errors.Count > 0) return new Invalid<EmailAccepted>(errors);
 
         var flags = EmailTracker.Flags(draft.Tracking);
+        // A recipient who opted out is not tracked, nor is anyone else on the same email.
+        if ((await optOuts.OptedOut(projectId, [.. draft.To!, .. draft.Cc ?? [], .. draft.Bcc ?? []])).Count > 0) flags = EmailTracker.Untracked;
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);
         if (content.Links.Count > EmailValidation.MaxLinks)
             return new Invalid<EmailAccepted>(EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));

@@ -235,7 +235,7 @@ public sealed class EmailStore
             Tid = TextOrNull(r, "tid"),
         };
         if (TextOrNull(r, "placeholder") is not { } placeholder) return email;
-        var (html, text) = new BroadcastTemplate(email.Html, email.Text, email.Links, placeholder).Render(email.Id, email.Tid!, links);
+        var (html, text) = new BroadcastTemplate(email.Html, email.Text, email.Links, placeholder).Render(email.Id, email.Tid!, links, email.Tracking);
         return email with { Html = html, Text = text };
     }
 

@@ -14,6 +14,9 @@ public sealed class EmailTracker(TrackingLinks links)
     /// <summary>What the client asked for; everything is tracked unless turned off.</summary>
     public static TrackedFlags Flags(TrackingSettings? asked) => new(asked?.Open ?? true, asked?.Click ?? true, asked?.ClickText ?? true);
 
+    /// <summary>No pixel and no tracked link: for a recipient who opted out.</summary>
+    public static readonly TrackedFlags Untracked = new(Open: false, Click: false, ClickText: false);
+
     /// <summary>
     /// The email's content as recipients get it. Past <see cref="EmailValidation.MaxLinks"/> destinations
     /// links are left as they are, and <see cref="TrackedContent.Links"/> says how many there were.
@@ -82,10 +85,14 @@ public sealed class EmailTracker(TrackingLinks links)
 /// </summary>
 public sealed record BroadcastTemplate(string? Html, string? Text, List<string> Links, string Placeholder)
 {
-    public (string? Html, string? Text) Render(Guid emailId, string tid, TrackingLinks links) =>
-        (Fill(Html, emailId, tid, links), Fill(Text, emailId, tid, links));
+    /// <summary>A transparent GIF that fetches nothing: the pixel's place in an untracked recipient's copy.</summary>
+    const string NoPixel = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
-    string? Fill(string? content, Guid emailId, string tid, TrackingLinks links)
+    /// <summary>A recipient's copy; without tracking (an opted-out recipient), links go straight to their destinations.</summary>
+    public (string? Html, string? Text) Render(Guid emailId, string tid, TrackingLinks links, TrackedFlags tracking) =>
+        (Fill(Html, emailId, tid, links, tracking), Fill(Text, emailId, tid, links, tracking));
+
+    string? Fill(string? content, Guid emailId, string tid, TrackingLinks links, TrackedFlags tracking)
     {
         if (content is null) return null;
         var open = "~" + Placeholder;
@@ -99,10 +106,11 @@ public sealed record BroadcastTemplate(string? Html, string? Text, List<string> 
             at = end + 1;
             if (content[code] == 'P')
             {
-                copy.Append(WebUtility.HtmlEncode(links.PixelUrl(emailId)));
+                copy.Append(WebUtility.HtmlEncode(tracking.Open ? links.PixelUrl(emailId) : NoPixel));
                 continue;
             }
-            var url = links.BroadcastClickUrl(emailId, Links[int.Parse(content.AsSpan(code + 1, end - code - 1))], tid);
+            var destination = Links[int.Parse(content.AsSpan(code + 1, end - code - 1))];
+            var url = tracking.Click ? links.BroadcastClickUrl(emailId, destination, tid) : destination;
             copy.Append(content[code] == 'H' ? WebUtility.HtmlEncode(url) : url);
         }
         return copy.Append(content, at, content.Length - at).ToString();

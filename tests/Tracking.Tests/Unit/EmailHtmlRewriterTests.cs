@@ -177,7 +177,7 @@ public class EmailHtmlRewriterTests
         var template = EmailTracker.Template("<a href=\"https://a.example/?p=1&amp;q=2\">a</a></body>", "Visit https://a.example/?p=1&q=2 now",
             new TrackedFlags(true, true));
         var recipient = Guid.NewGuid();
-        var (html, text) = template.Render(recipient, "tid-7", TestTracker.Links);
+        var (html, text) = template.Render(recipient, "tid-7", TestTracker.Links, new TrackedFlags(true, true));
 
         var link = TestTracker.Links.BroadcastClickUrl(recipient, "https://a.example/?p=1&q=2", "tid-7");
         Assert.Contains("&sig=", link);
@@ -185,5 +185,11 @@ public class EmailHtmlRewriterTests
         Assert.Equal($"Visit {link} now", text);
         Assert.True(Signature.VerifyBroadcast(recipient, "https://a.example/?p=1&q=2", "tid-7",
             System.Web.HttpUtility.ParseQueryString(new Uri(link).Query)["sig"]!));
+
+        // An opted-out recipient's copy of the same template: the links as written, and a pixel that fetches nothing.
+        var (untrackedHtml, untrackedText) = template.Render(recipient, "tid-7", TestTracker.Links, EmailTracker.Untracked);
+        Assert.StartsWith("<a href=\"https://a.example/?p=1&amp;q=2\">a</a><img src=\"data:image/gif;base64,", untrackedHtml);
+        Assert.DoesNotContain("/v1/track/", untrackedHtml);
+        Assert.Equal("Visit https://a.example/?p=1&q=2 now", untrackedText);
     }
 }

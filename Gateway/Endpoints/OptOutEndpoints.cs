@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tracking.Contracts;
+
+namespace Tracking.Gateway.Endpoints;
+
+/// <summary><c>/v1/tracking-opt-outs</c>: recipients whose emails go out untracked, whatever a request asks.</summary>
+public static class OptOutEndpoints
+{
+    const string NotValid = "The opt-out is not valid";
+
+    public static RouteGroupBuilder MapOptOuts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tracking-opt-outs").RequireApiKey().WithTags("Privacy");
+        group.MapPost("/", Add).Accepts<OptOutDraft>("application/json")
+            .WithSummary("Stop tracking a recipient").WithDescription("Emails to the address go out with no pixel and no tracked link from now on.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", List).WithSummary("List the recipients not tracked, newest first")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapDelete("/{email}", Remove).WithSummary("Track a recipient again").ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    static IOptOutsGrain OptOuts(HttpContext http, IGrainFactory grains) => grains.GetGrain<IOptOutsGrain>(AuthenticatedProject.Of(http));
+
+    static async Task<Results<Created<OptOutView>, ProblemHttpResult>> Add(HttpContext http, IGrainFactory grains)
+    {
+        var (draft, problem) = await RequestBody.ReadObject<OptOutDraft>(http.Request, NotValid);
+        if (draft is null) return problem!;
+        var added = await OptOuts(http, grains).Add(draft);
+        return added is Done<OptOutView> { Value: var view }
+            ? TypedResults.Created($"/v1/tracking-opt-outs/{Uri.EscapeDataString(view.Email)}", view)
+            : ApiProblems.Refused(added, NotValid, "");
+    }
+
+    static async Task<Results<Ok<OptOutPage>, ProblemHttpResult>> List([AsParameters] OffsetPageParameters query, HttpContext http, IGrainFactory grains)
+    {
+        var check = new QueryCheck();
+        var limit = check.WholeNumber("limit", query.Limit, 50, 1, 100);
+        var offset = check.Offset(query.Offset, cursor: null, hasCursor: false);
+        if (check.Failed(out var problem)) return problem;
+        return TypedResults.Ok(await OptOuts(http, grains).List(limit, offset));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Remove(string email, HttpContext http, IGrainFactory grains) =>
+        await OptOuts(http, grains).Remove(email)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound($"'{email}' is not opted out.");
+}
