@@ -73,7 +73,7 @@ public static class GatewayHost
         app.MapWebhooks();
         app.MapAnalytics();
         app.MapApiKeys();
-        app.MapOptOuts();
+        app.MapPrivacy();
         app.MapHealth();
         app.MapApiDocument();
         app.MapDashboard();

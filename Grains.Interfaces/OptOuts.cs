@@ -14,3 +14,20 @@ public sealed record OptOutPage(
     [property: Id(1)] int Limit,
     [property: Id(2)] int Offset,
     [property: Id(3)] bool HasMore);
+
+/// <summary>
+/// What a project keeps of each open and click, decided when it is recorded (after it is classified):
+/// <see cref="IpStorage"/> full, truncated or none; the user agent and the referer, or not.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tracking.PrivacySettings")]
+public sealed record PrivacySettings(
+    [property: Id(0)] string IpStorage,
+    [property: Id(1)] bool KeepUserAgent,
+    [property: Id(2)] bool KeepReferer);
+
+/// <summary><c>PATCH /v1/privacy</c>: what is given changes.</summary>
+[GenerateSerializer, Immutable, Alias("Tracking.PrivacyDraft")]
+public sealed record PrivacyDraft(
+    [property: Id(0)] string? IpStorage = null,
+    [property: Id(1)] bool? KeepUserAgent = null,
+    [property: Id(2)] bool? KeepReferer = null);

@@ -30,6 +30,14 @@ public static class MachineReasons
     public static readonly string[] All = [ApplePrivacyProxy, Prefetch, LinkScanner];
 }
 
+/// <summary>How much of a recipient's IP address a project keeps: all of it, its network (IPv4 /24, IPv6 /48), or none.</summary>
+public static class IpStorage
+{
+    public const string Full = "full", Truncated = "truncated", None = "none";
+
+    public static readonly string[] All = [Full, Truncated, None];
+}
+
 /// <summary>Where an email stands: stored (no relay configured), queued, sending, sent or failed.</summary>
 public static class EmailStatuses
 {

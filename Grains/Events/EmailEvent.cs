@@ -30,6 +30,7 @@ public sealed record Engagement
     public required Guid EmailId { get; init; }
     public required string Type { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The address in full; its project's privacy says what of it is stored (see <see cref="IpAddressPolicy"/>).</summary>
     public string? IpAddress { get; init; }
     public string? UserAgent { get; init; }
     public string? Referer { get; init; }

@@ -21,7 +21,6 @@ public sealed class EngagementGrain(
     IEventLog events,
     EmailStore emails,
     TrackingSignature signature,
-    IpAddressPolicy ipPolicy,
     EventClassifier classifier,
     WebhookSubscriptions subscriptions,
     TimeProvider clock,
@@ -115,11 +114,11 @@ public sealed class EngagementGrain(
         Engagement New(string type, string? ip, string? userAgent, string? referer, string? link, int? linkIndex, bool head)
         {
             var agent = StorableText.Clean(userAgent, StorableText.MaxUserAgent);
-            // Classified on the full address, before the policy truncates it.
+            // Classified on all that came, before the project's privacy drops any of it.
             var (client, machine) = classifier.Classify(type, agent, ip, head);
             return new()
             {
-                Id = id, EmailId = hit.EmailId, Type = type, CreatedAt = now, IpAddress = ipPolicy.Apply(ip), UserAgent = agent,
+                Id = id, EmailId = hit.EmailId, Type = type, CreatedAt = now, IpAddress = IpAddressPolicy.Full(ip), UserAgent = agent,
                 Referer = StorableText.Clean(referer, StorableText.MaxReferer), Link = link, LinkIndex = linkIndex,
                 Client = client, Machine = machine,
             };

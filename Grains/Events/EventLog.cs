@@ -36,12 +36,14 @@ public sealed class EventLog : IHostedService, IEventLog
     readonly NpgsqlDataSource db;
     readonly EventLogConnection connection;
     readonly EmailDirectory directory;
+    readonly IpAddressPolicy ipPolicy;
     readonly ILogger<EventLog> log;
     readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
-    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, ILogger<EventLog> log)
+    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, IpAddressPolicy ipPolicy, ILogger<EventLog> log)
     {
         this.db = db;
+        this.ipPolicy = ipPolicy;
         this.connection = connection;
         this.directory = directory;
         this.log = log;
@@ -214,43 +216,7 @@ public sealed class EventLog : IHostedService, IEventLog
             read.Parameters.Add(new() { Value = unknown.Select(e => e.EmailId).Distinct().ToArray() });
             batch.BatchCommands.Add(read);
         }
-        var insert = new NpgsqlBatchCommand($"""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link,
-                                      client_name, client_os, client_device, machine)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[],
-                                 $19::text[], $20::text[], $21::text[], $22::text[])
-            UNION ALL
-            SELECT n.id, n.email_id, e.project_id, n.type, n.created_at, n.ip_address, n.user_agent, n.referer,
-                   coalesce(n.link, e.links[n.link_index + 1]), n.client_name, n.client_os, n.client_device, n.machine
-            FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[],
-                        $23::text[], $24::text[], $25::text[], $26::text[])
-                 AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index, client_name, client_os, client_device, machine)
-            JOIN emails e ON e.id = n.email_id
-            WHERE CASE n.type WHEN '{EventTypes.Opened}' THEN e.track_open
-                              ELSE coalesce(n.link, e.links[n.link_index + 1]) IS NOT NULL END
-            RETURNING id, project_id, link
-            """);
-        var p = insert.Parameters;
-        p.Add(new() { Value = known.Select(k => k.Event.Id).ToArray() });
-        p.Add(new() { Value = known.Select(k => k.Event.EmailId).ToArray() });
-        p.Add(new() { Value = known.Select(k => k.ProjectId).ToArray() });
-        p.Add(Texts(known.Select(k => k.Event.Type)));
-        p.Add(new() { Value = known.Select(k => k.Event.CreatedAt.ToUniversalTime()).ToArray() });
-        p.Add(Texts(known.Select(k => k.Event.IpAddress)));
-        p.Add(Texts(known.Select(k => k.Event.UserAgent)));
-        p.Add(Texts(known.Select(k => k.Event.Referer)));
-        p.Add(Texts(known.Select(k => k.Link)));
-        p.Add(new() { Value = unknown.Select(e => e.Id).ToArray() });
-        p.Add(new() { Value = unknown.Select(e => e.EmailId).ToArray() });
-        p.Add(Texts(unknown.Select(e => e.Type)));
-        p.Add(new() { Value = unknown.Select(e => e.CreatedAt.ToUniversalTime()).ToArray() });
-        p.Add(Texts(unknown.Select(e => e.IpAddress)));
-        p.Add(Texts(unknown.Select(e => e.UserAgent)));
-        p.Add(Texts(unknown.Select(e => e.Referer)));
-        p.Add(Texts(unknown.Select(e => e.Link)));
-        p.Add(new() { Value = unknown.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        AddVerdicts(p, known.Select(k => k.Event));
-        AddVerdicts(p, unknown);
+        var insert = EngagementInsert.Command(ipPolicy.Default, known, unknown);
         batch.BatchCommands.Add(insert);
 
         // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.
@@ -279,15 +245,6 @@ public sealed class EventLog : IHostedService, IEventLog
         if (e.Type == EventTypes.Opened) return (email.Tracking.Open, null);
         var link = e.Link ?? (e.LinkIndex is int i && i >= 0 && i < email.Links.Count ? email.Links[i] : null);
         return (link is not null, link);
-    }
-
-    static void AddVerdicts(NpgsqlParameterCollection p, IEnumerable<Engagement> events)
-    {
-        var list = events as IReadOnlyCollection<Engagement> ?? events.ToList();
-        p.Add(Texts(list.Select(e => e.Client.Name)));
-        p.Add(Texts(list.Select(e => e.Client.Os)));
-        p.Add(Texts(list.Select(e => e.Client.Device)));
-        p.Add(Texts(list.Select(e => e.Machine)));
     }
 
     static NpgsqlParameter Texts(IEnumerable<string?> values) =>

@@ -1,19 +1,30 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Tracking.Contracts;
 
 namespace Tracking.Grains.Events;
 
-/// <summary>How much of a recipient's IP address is kept: a network prefix by default, all of it by choice.</summary>
+/// <summary>
+/// How much of a recipient's IP address is kept: each project chooses (<see cref="IpStorage"/>); a project that has
+/// not chosen keeps the operator's default, a network prefix unless Tracking:StoreFullIpAddress.
+/// </summary>
 public sealed class IpAddressPolicy(IOptions<TrackingOptions> options)
 {
-    readonly bool storeFull = options.Value.StoreFullIpAddress;
+    /// <summary>The storage of a project that has not chosen one.</summary>
+    public string Default { get; } = options.Value.StoreFullIpAddress ? IpStorage.Full : IpStorage.Truncated;
 
-    public string? Apply(string? ip)
+    /// <summary>The address as written, or null when it is none.</summary>
+    public static string? Full(string? ip)
+    {
+        if (!IPAddress.TryParse(ip, out var address)) return null;
+        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+    }
+
+    /// <summary>The address's network: IPv4 /24, IPv6 /48.</summary>
+    public static string? Truncated(string? ip)
     {
         if (!IPAddress.TryParse(ip, out var address)) return null;
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (storeFull) return address.ToString();
-
         var bytes = address.GetAddressBytes();
         var keep = bytes.Length == 4 ? 3 : 6; // IPv4 /24, IPv6 /48
         Array.Clear(bytes, keep, bytes.Length - keep);

@@ -3,12 +3,40 @@ using Tracking.Contracts;
 
 namespace Tracking.Gateway.Endpoints;
 
-/// <summary><c>/v1/tracking-opt-outs</c>: recipients whose emails go out untracked, whatever a request asks.</summary>
-public static class OptOutEndpoints
+/// <summary>
+/// A project's privacy: <c>/v1/privacy</c>, what is kept of each open and click, and <c>/v1/tracking-opt-outs</c>,
+/// recipients whose emails go out untracked, whatever a request asks.
+/// </summary>
+public static class PrivacyEndpoints
 {
     const string NotValid = "The opt-out is not valid";
 
-    public static RouteGroupBuilder MapOptOuts(this IEndpointRouteBuilder app)
+    public static void MapPrivacy(this IEndpointRouteBuilder app)
+    {
+        var privacy = app.MapGroup("/v1/privacy").RequireApiKey().WithTags("Privacy");
+        privacy.MapGet("/", GetPrivacy).WithSummary("What the project keeps of each open and click");
+        privacy.MapPatch("/", UpdatePrivacy).Accepts<PrivacyDraft>("application/json")
+            .WithSummary("Change what the project keeps").WithDescription("ip_storage: full, truncated (IPv4 /24, IPv6 /48) or none; " +
+                "keep_user_agent, keep_referer. For opens and clicks recorded from now on; their client and machine verdict is made first.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        app.MapOptOuts();
+    }
+
+    static async Task<Ok<PrivacySettings>> GetPrivacy(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IPrivacyGrain>(AuthenticatedProject.Of(http)).Get());
+
+    static async Task<Results<Ok<PrivacySettings>, ProblemHttpResult>> UpdatePrivacy(HttpContext http, IGrainFactory grains)
+    {
+        var (draft, problem) = await RequestBody.ReadObject<PrivacyDraft>(http.Request, "The privacy settings are not valid");
+        if (draft is null) return problem!;
+        var updated = await grains.GetGrain<IPrivacyGrain>(AuthenticatedProject.Of(http)).Update(draft);
+        return updated is Done<PrivacySettings> { Value: var settings }
+            ? TypedResults.Ok(settings)
+            : ApiProblems.Refused(updated, "The privacy settings are not valid", "");
+    }
+
+    static RouteGroupBuilder MapOptOuts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tracking-opt-outs").RequireApiKey().WithTags("Privacy");
         group.MapPost("/", Add).Accepts<OptOutDraft>("application/json")

@@ -1,0 +1,44 @@
+using Npgsql;
+using Orleans.Concurrency;
+using Tracking.Contracts;
+using Tracking.Grains.Events;
+
+namespace Tracking.Grains.Projects;
+
+/// <summary>A project's privacy settings, kept in <c>projects</c> where the event log's insert reads them. Reentrant: a statement each.</summary>
+[Reentrant]
+public sealed class PrivacyGrain(NpgsqlDataSource db, IpAddressPolicy ipPolicy) : Grain, IPrivacyGrain
+{
+    Guid ProjectId => this.GetPrimaryKey();
+
+    public async Task<PrivacySettings> Get()
+    {
+        await using var command = db.CreateCommand("SELECT ip_storage, keep_user_agent, keep_referer FROM projects WHERE id = $1");
+        command.Parameters.Add(new() { Value = ProjectId });
+        return await Read(command);
+    }
+
+    public async Task<Outcome<PrivacySettings>> Update(PrivacyDraft draft)
+    {
+        if (draft.IpStorage is { } storage && !IpStorage.All.Contains(storage))
+            return new Invalid<PrivacySettings>(new() { ["ip_storage"] = [$"must be one of {string.Join(", ", IpStorage.All)}"] });
+        await using var command = db.CreateCommand("""
+            UPDATE projects SET ip_storage = coalesce($2, ip_storage), keep_user_agent = coalesce($3, keep_user_agent),
+                                keep_referer = coalesce($4, keep_referer)
+            WHERE id = $1 RETURNING ip_storage, keep_user_agent, keep_referer
+            """);
+        command.Parameters.Add(new() { Value = ProjectId });
+        command.Parameters.Add(new() { Value = (object?)draft.IpStorage ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)draft.KeepUserAgent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+        command.Parameters.Add(new() { Value = (object?)draft.KeepReferer ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+        return new Done<PrivacySettings>(await Read(command));
+    }
+
+    async Task<PrivacySettings> Read(NpgsqlCommand command)
+    {
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        // A project that has not chosen keeps the operator's default.
+        return new PrivacySettings(reader.IsDBNull(0) ? ipPolicy.Default : reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2));
+    }
+}
