@@ -8,6 +8,7 @@ import { Email } from "./pages/email.jsx";
 import { Live } from "./pages/live.jsx";
 import { Webhooks, WebhookDeliveries } from "./pages/webhooks.jsx";
 import { ApiKeys } from "./pages/keys.jsx";
+import { Privacy } from "./pages/privacy.jsx";
 
 const pages = [
   { path: "overview", title: "Overview" },
@@ -15,6 +16,7 @@ const pages = [
   { path: "live", title: "Live" },
   { path: "webhooks", title: "Webhooks" },
   { path: "keys", title: "API keys" },
+  { path: "privacy", title: "Privacy" },
 ];
 
 function currentRoute() {
@@ -62,6 +64,7 @@ function Page({ route }) {
     case "live": return <Live />;
     case "webhooks": return second ? <WebhookDeliveries id={second} /> : <Webhooks />;
     case "keys": return <ApiKeys />;
+    case "privacy": return <Privacy />;
     default: return <Overview params={route.params} />;
   }
 }

@@ -15,14 +15,15 @@ public class DashboardAccessibilityTests(TrackingStack stack, DashboardBrowser b
         var key = await stack.CreateProject();
         await using var tab = await browser.SignIn(stack.BaseUrl, key);
         var reached = new List<string>();
-        for (var i = 0; i < 7; i++)
+        for (var i = 0; i < 8; i++)
         {
             await tab.Page.Keyboard.PressAsync("Tab");
             reached.Add(await tab.Page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
         }
-        Assert.Equal(["Skip to content", "Overview", "Emails", "Live", "Webhooks", "API keys", "Sign out"], reached);
+        Assert.Equal(["Skip to content", "Overview", "Emails", "Live", "Webhooks", "API keys", "Privacy", "Sign out"], reached);
 
         // Back to "API keys", and Enter opens it with the focus on the new page.
+        await tab.Page.Keyboard.PressAsync("Shift+Tab");
         await tab.Page.Keyboard.PressAsync("Shift+Tab");
         await tab.Page.Keyboard.PressAsync("Enter");
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "API keys", Level = 1 })).ToBeVisibleAsync();
@@ -46,7 +47,7 @@ public class DashboardAccessibilityTests(TrackingStack stack, DashboardBrowser b
         {
             await using var tab = await browser.SignIn(stack.BaseUrl, key, width);
             foreach (var (route, heading) in new[] { ("overview", "Overview"), ("emails", "Emails"), ($"emails/{id}", "Hello"), ("live", "Live"),
-                         ("webhooks", "Webhooks"), ("keys", "API keys") })
+                         ("webhooks", "Webhooks"), ("keys", "API keys"), ("privacy", "Privacy") })
             {
                 await tab.Go(route, heading);
                 await Expect(tab.Page.Locator(".loading")).ToHaveCountAsync(0);

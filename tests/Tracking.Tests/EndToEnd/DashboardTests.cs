@@ -14,7 +14,7 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
 {
     static readonly int[] Widths = [375, 1280];
     static readonly (string Route, string Heading)[] Sections =
-        [("overview", "Overview"), ("emails", "Emails"), ("live", "Live"), ("webhooks", "Webhooks"), ("keys", "API keys")];
+        [("overview", "Overview"), ("emails", "Emails"), ("live", "Live"), ("webhooks", "Webhooks"), ("keys", "API keys"), ("privacy", "Privacy")];
 
     /// <summary>A project with three delivered emails, two of them opened and one clicked.</summary>
     async Task<(string Key, HttpClient Client, string[] Emails)> ProjectWithTraffic()
@@ -247,5 +247,30 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
             await Expect(tab.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync(says);
         }
         Assert.Null(await tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('tracking.apiKey')"));
+    }
+
+    [Fact]
+    public async Task Privacy_is_changed_and_a_recipient_opted_out_from_the_dashboard()
+    {
+        var key = await stack.CreateProject();
+        using var client = stack.ClientFor(key);
+        await using var tab = await browser.SignIn(stack.BaseUrl, key);
+        await tab.Go("privacy", "Privacy");
+        await tab.Page.GetByLabel("IP address of each open and click").SelectOptionAsync("none");
+        await tab.Page.GetByLabel("Keep the referer of clicks").UncheckAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        var settings = await (await client.GetAsync("/v1/privacy")).Json();
+        Assert.Equal(("none", true, false), (settings["ip_storage"]!.GetValue<string>(), settings["keep_user_agent"]!.GetValue<bool>(),
+            settings["keep_referer"]!.GetValue<bool>()));
+
+        await tab.Page.GetByLabel("Recipient's address").FillAsync("Erin@Example.com");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Stop tracking" }).ClickAsync();
+        await Expect(tab.Page.Locator("tr[data-opt-out='erin@example.com']")).ToBeVisibleAsync();
+        var send = await client.SendEmail(new { from = "a@acme.example", to = "erin@example.com", subject = "s", html = "<a href=\"https://a.example/\">a</a>" });
+        Assert.DoesNotContain("/v1/track/", (await client.GetEmail((await send.Json())["id"]!.GetValue<string>()))["html"]!.GetValue<string>());
+        await tab.Page.Locator("tr[data-opt-out='erin@example.com']").GetByRole(AriaRole.Button, new() { Name = "Track again" }).ClickAsync();
+        await Expect(tab.Page.Locator("tr[data-opt-out]")).ToHaveCountAsync(0);
+        tab.AssertNoConsoleErrors();
     }
 }
