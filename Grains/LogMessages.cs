@@ -29,6 +29,9 @@ static partial class LogMessages
     [LoggerMessage(1101, LogLevel.Warning, "Could not save the metrics of project {ProjectId}; trying again with the next")]
     public static partial void MetricsNotSaved(this ILogger log, Exception ex, Guid projectId);
 
+    [LoggerMessage(1008, LogLevel.Warning, "Could not read projects' privacy settings; the event log's insert applies them itself meanwhile")]
+    public static partial void PrivacyNotRead(this ILogger log, Exception ex);
+
     [LoggerMessage(1102, LogLevel.Warning, "Could not mark {Count} clicks of project {ProjectId} a scanner's; they stay a person's")]
     public static partial void ClicksNotRevised(this ILogger log, Exception ex, int count, Guid projectId);
 

@@ -74,6 +74,7 @@ public static class TrackingSilo
         AddHosted<WebhookSubscriptions>(builder.Services);
         AddHosted<WebhookSender>(builder.Services);
         builder.Services.AddSingleton<IpAddressPolicy>();
+        builder.Services.AddSingleton<ProjectPrivacy>();
         // Apple's iCloud Private Relay egress ranges (a CSV file Apple publishes), when the operator supplies them.
         builder.Services.AddSingleton(AppleRelayRanges.FromFile(config["Tracking:AppleRelayRanges"]));
         builder.Services.AddSingleton<EventClassifier>();

@@ -7,29 +7,25 @@ namespace Tracking.Grains.Events;
 /// <summary>
 /// The group commit's insert of opens and clicks: those of emails the directory knows, with their project, and
 /// the others joined with their email's row. What of a recipient is kept is each project's choice
-/// (<c>projects.ip_storage</c>, <c>keep_user_agent</c>, <c>keep_referer</c>), applied here, in the statement that
-/// finds the project, after the events were classified.
+/// (<c>projects.ip_storage</c>, <c>keep_user_agent</c>, <c>keep_referer</c>), applied after the events were
+/// classified: for known emails from the silo's <see cref="ProjectPrivacy"/>, for the others by the statement,
+/// which joins their project.
 /// </summary>
 static class EngagementInsert
 {
-    public static NpgsqlBatchCommand Command(string defaultIpStorage, List<(Engagement Event, Guid ProjectId, string? Link)> known,
+    public static NpgsqlBatchCommand Command(string defaultIpStorage, List<(Engagement Event, Guid ProjectId, string? Link, KeptData Kept)> known,
         List<Engagement> unknown)
     {
         var insert = new NpgsqlBatchCommand($"""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link,
                                       client_name, client_os, client_device, machine)
-            SELECT k.id, k.email_id, k.project_id, k.type, k.created_at, {KeptAddress("k", defaultIpStorage)}, {Kept("k")}, k.link,
-                   k.client_name, k.client_os, k.client_device, k.machine
-            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[],
-                        $19::text[], $20::text[], $21::text[], $22::text[], $27::text[])
-                 AS k (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link, client_name, client_os, client_device,
-                       machine, ip_network)
-            JOIN projects p ON p.id = k.project_id
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[],
+                                 $19::text[], $20::text[], $21::text[], $22::text[])
             UNION ALL
             SELECT n.id, n.email_id, e.project_id, n.type, n.created_at, {KeptAddress("n", defaultIpStorage)}, {Kept("n")},
                    coalesce(n.link, e.links[n.link_index + 1]), n.client_name, n.client_os, n.client_device, n.machine
             FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[],
-                        $23::text[], $24::text[], $25::text[], $26::text[], $28::text[])
+                        $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
                  AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index, client_name, client_os, client_device,
                        machine, ip_network)
             JOIN emails e ON e.id = n.email_id
@@ -44,9 +40,10 @@ static class EngagementInsert
         p.Add(new() { Value = known.Select(k => k.ProjectId).ToArray() });
         p.Add(Texts(known.Select(k => k.Event.Type)));
         p.Add(new() { Value = known.Select(k => k.Event.CreatedAt.ToUniversalTime()).ToArray() });
-        p.Add(Texts(known.Select(k => k.Event.IpAddress)));
-        p.Add(Texts(known.Select(k => k.Event.UserAgent)));
-        p.Add(Texts(known.Select(k => k.Event.Referer)));
+        // Kept as the project says, as the unknown ones are kept by the statement.
+        p.Add(Texts(known.Select(k => k.Kept.Address(k.Event.IpAddress))));
+        p.Add(Texts(known.Select(k => k.Kept.UserAgent ? k.Event.UserAgent : null)));
+        p.Add(Texts(known.Select(k => k.Kept.Referer ? k.Event.Referer : null)));
         p.Add(Texts(known.Select(k => k.Link)));
         p.Add(new() { Value = unknown.Select(e => e.Id).ToArray() });
         p.Add(new() { Value = unknown.Select(e => e.EmailId).ToArray() });
@@ -59,7 +56,6 @@ static class EngagementInsert
         p.Add(new() { Value = unknown.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         AddVerdicts(p, known.Select(k => k.Event));
         AddVerdicts(p, unknown);
-        p.Add(Texts(known.Select(k => IpAddressPolicy.Truncated(k.Event.IpAddress))));
         p.Add(Texts(unknown.Select(e => IpAddressPolicy.Truncated(e.IpAddress))));
         return insert;
     }

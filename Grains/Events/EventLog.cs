@@ -36,14 +36,14 @@ public sealed class EventLog : IHostedService, IEventLog
     readonly NpgsqlDataSource db;
     readonly EventLogConnection connection;
     readonly EmailDirectory directory;
-    readonly IpAddressPolicy ipPolicy;
+    readonly ProjectPrivacy privacy;
     readonly ILogger<EventLog> log;
     readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
-    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, IpAddressPolicy ipPolicy, ILogger<EventLog> log)
+    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, ProjectPrivacy privacy, ILogger<EventLog> log)
     {
         this.db = db;
-        this.ipPolicy = ipPolicy;
+        this.privacy = privacy;
         this.connection = connection;
         this.directory = directory;
         this.log = log;
@@ -200,12 +200,13 @@ public sealed class EventLog : IHostedService, IEventLog
     // its own and no email grain.
     async Task<RecordedEngagement?[]> Insert(NpgsqlDataSource source, IReadOnlyList<Engagement> events)
     {
-        var known = new List<(Engagement Event, Guid ProjectId, string? Link)>(events.Count);
+        var known = new List<(Engagement Event, Guid ProjectId, string? Link, KeptData Kept)>(events.Count);
         var unknown = new List<Engagement>();
         foreach (var e in events)
         {
-            if (!directory.TryFind(e.EmailId, out var email)) unknown.Add(e);
-            else if (Recordable(e, email) is (true, var link)) known.Add((e, email.ProjectId, link));
+            // An email the directory knows, of a project whose privacy this silo has read, needs no join.
+            if (!directory.TryFind(e.EmailId, out var email) || !privacy.TryGet(email.ProjectId, out var kept)) unknown.Add(e);
+            else if (Recordable(e, email) is (true, var link)) known.Add((e, email.ProjectId, link, kept));
         }
 
         await using var batch = source.CreateBatch();
@@ -216,7 +217,7 @@ public sealed class EventLog : IHostedService, IEventLog
             read.Parameters.Add(new() { Value = unknown.Select(e => e.EmailId).Distinct().ToArray() });
             batch.BatchCommands.Add(read);
         }
-        var insert = EngagementInsert.Command(ipPolicy.Default, known, unknown);
+        var insert = EngagementInsert.Command(privacy.DefaultIpStorage, known, unknown);
         batch.BatchCommands.Add(insert);
 
         // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.

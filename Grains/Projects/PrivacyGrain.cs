@@ -7,7 +7,7 @@ namespace Tracking.Grains.Projects;
 
 /// <summary>A project's privacy settings, kept in <c>projects</c> where the event log's insert reads them. Reentrant: a statement each.</summary>
 [Reentrant]
-public sealed class PrivacyGrain(NpgsqlDataSource db, IpAddressPolicy ipPolicy) : Grain, IPrivacyGrain
+public sealed class PrivacyGrain(NpgsqlDataSource db, IpAddressPolicy ipPolicy, ProjectPrivacy cached) : Grain, IPrivacyGrain
 {
     Guid ProjectId => this.GetPrimaryKey();
 
@@ -31,7 +31,9 @@ public sealed class PrivacyGrain(NpgsqlDataSource db, IpAddressPolicy ipPolicy) 
         command.Parameters.Add(new() { Value = (object?)draft.IpStorage ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)draft.KeepUserAgent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
         command.Parameters.Add(new() { Value = (object?)draft.KeepReferer ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
-        return new Done<PrivacySettings>(await Read(command));
+        var settings = await Read(command);
+        cached.Changed(ProjectId);
+        return new Done<PrivacySettings>(settings);
     }
 
     async Task<PrivacySettings> Read(NpgsqlCommand command)

@@ -66,7 +66,9 @@ public class EventLogIsolationTests(TrackingStack stack)
         await using var connection = new Tracking.Grains.Events.EventLogConnection(stack.ConnectionString,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.EventLogConnection>.Instance);
         var log = new Tracking.Grains.Events.EventLog(stack.Db, connection, new Tracking.Grains.Emails.EmailDirectory(),
-            new Tracking.Grains.Events.IpAddressPolicy(Microsoft.Extensions.Options.Options.Create(new Tracking.Grains.TrackingOptions())),
+            new Tracking.Grains.Events.ProjectPrivacy(stack.Db,
+                new Tracking.Grains.Events.IpAddressPolicy(Microsoft.Extensions.Options.Options.Create(new Tracking.Grains.TrackingOptions())),
+                TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.ProjectPrivacy>.Instance),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.EventLog>.Instance);
 
         // A NUL is refused by PostgreSQL, a lone surrogate by Npgsql's encoder before anything is sent.
