@@ -18,17 +18,12 @@ public class AnalyticsTests(TrackingStack stack)
         return (await response.Json())["id"]!.GetValue<string>();
     }
 
-    async Task Open(string id, string? agent = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/track/open/{id}");
-        if (agent is not null) request.Headers.TryAddWithoutValidation("User-Agent", agent);
-        Assert.Equal(HttpStatusCode.OK, (await stack.Http.SendAsync(request)).StatusCode);
-    }
+    async Task Open(string id, string? agent = null) =>
+        Assert.Equal(HttpStatusCode.OK, (await stack.Http.Hit($"/v1/track/open/{id}", agent)).StatusCode);
 
     /// <summary>A link scanner's click: a HEAD request.</summary>
     async Task ScannerClick(HttpClient client, string id, int link) =>
-        Assert.Equal(HttpStatusCode.Found, (await stack.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head,
-            new Uri((await client.GetEmail(id)).ClickLinks()[link]).PathAndQuery))).StatusCode);
+        Assert.Equal(HttpStatusCode.Found, (await stack.Http.Hit((await client.GetEmail(id)).ClickLinks()[link], null, HttpMethod.Head)).StatusCode);
 
     async Task Click(HttpClient client, string id, int link) =>
         Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync(new Uri((await client.GetEmail(id)).ClickLinks()[link]).PathAndQuery)).StatusCode);

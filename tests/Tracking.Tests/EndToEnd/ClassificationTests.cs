@@ -12,13 +12,6 @@ public class ClassificationTests(TrackingStack stack)
     const string Outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.6326; Pro)";
     const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
 
-    static async Task<HttpResponseMessage> Hit(HttpClient http, HttpMethod method, string url, string? agent)
-    {
-        var request = new HttpRequestMessage(method, url);
-        if (agent is not null) request.Headers.TryAddWithoutValidation("User-Agent", agent);
-        return await http.SendAsync(request);
-    }
-
     static async Task<List<JsonNode>> Events(HttpClient client, string emailId, string type, int count)
     {
         List<JsonNode> events = [];
@@ -50,13 +43,13 @@ public class ClassificationTests(TrackingStack stack)
         var id = await client.SendTracked("<p><a href=\"https://shop.example/a\">a</a></p>");
         var link = (await client.GetEmail(id)).ClickLinks()[0];
 
-        await Hit(stack.Http, HttpMethod.Get, $"/v1/track/open/{id}", "Mozilla/5.0");
-        await Hit(stack.Http, HttpMethod.Get, $"/v1/track/open/{id}", Outlook);
+        await stack.Http.Hit($"/v1/track/open/{id}", "Mozilla/5.0");
+        await stack.Http.Hit($"/v1/track/open/{id}", Outlook);
         // A scanner asks about the link with HEAD: it is redirected like anyone, and marked.
-        var head = await Hit(stack.Http, HttpMethod.Head, link, Chrome);
+        var head = await stack.Http.Hit(link, Chrome, HttpMethod.Head);
         Assert.Equal(HttpStatusCode.Found, head.StatusCode);
         Assert.Equal("https://shop.example/a", head.Headers.Location!.ToString());
-        await Hit(stack.Http, HttpMethod.Get, link, Chrome);
+        await stack.Http.Hit(link, Chrome);
 
         var opens = (await Events(client, id, "opened", 2)).Select(Verdict).ToList();
         Assert.Contains(("Apple Mail", "unknown", "unknown", "apple_privacy_proxy"), opens);

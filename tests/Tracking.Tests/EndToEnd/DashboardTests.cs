@@ -33,9 +33,9 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
             ids[i] = (await response.Json())["id"]!.GetValue<string>();
         }
         // Two people open, Apple's proxy fetches one pixel too, and one person clicks.
-        foreach (var id in ids[..2]) await Hit($"/v1/track/open/{id}", Outlook);
-        await Hit($"/v1/track/open/{ids[2]}", "Mozilla/5.0");
-        await Hit((await client.GetEmail(ids[0])).ClickLinks()[0], Chrome);
+        foreach (var id in ids[..2]) await stack.Http.Hit($"/v1/track/open/{id}", Outlook);
+        await stack.Http.Hit($"/v1/track/open/{ids[2]}", "Mozilla/5.0");
+        await stack.Http.Hit((await client.GetEmail(ids[0])).ClickLinks()[0], Chrome);
         await TrackingStack.Eventually(async () => await Totals(client) is { } t
             && t["delivered"]!.GetValue<long>() == 3 && t["opens"]!.GetValue<long>() == 3 && t["clicks"]!.GetValue<long>() == 1,
             "the traffic is counted");
@@ -44,13 +44,6 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
 
     const string Outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.6326; Pro)";
     const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
-
-    async Task Hit(string url, string agent)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.TryAddWithoutValidation("User-Agent", agent);
-        await stack.Http.SendAsync(request);
-    }
 
     static async Task<JsonNode> Totals(HttpClient client) => (await (await client.GetAsync("/v1/metrics?days=7")).Json())["totals"]!;
 

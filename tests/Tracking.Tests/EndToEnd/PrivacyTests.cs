@@ -9,13 +9,10 @@ namespace Tracking.Tests.EndToEnd;
 [Collection(StackCollection.Name)]
 public class PrivacyTests(TrackingStack stack)
 {
-    async Task Open(string id) =>
-        await stack.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/track/open/{id}") { Headers = { { "User-Agent", "Mozilla/5.0" } } });
+    async Task Open(string id) => await stack.Http.Hit($"/v1/track/open/{id}", "Mozilla/5.0");
 
-    async Task Click(string link) => await stack.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(link).PathAndQuery)
-    {
-        Headers = { { "User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0" }, { "Referer", "https://mail.example/inbox" } },
-    });
+    async Task Click(string link) =>
+        await stack.Http.Hit(link, "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0", HttpMethod.Head, "https://mail.example/inbox");
 
     static async Task<List<JsonNode>> Events(HttpClient client, string id, int count)
     {

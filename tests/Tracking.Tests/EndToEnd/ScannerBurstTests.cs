@@ -10,12 +10,7 @@ public class ScannerBurstTests(TrackingStack stack)
 {
     const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
 
-    async Task Click(string link)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(link).PathAndQuery);
-        request.Headers.TryAddWithoutValidation("User-Agent", Chrome);
-        Assert.Equal(HttpStatusCode.Found, (await stack.Http.SendAsync(request)).StatusCode);
-    }
+    async Task Click(string link) => Assert.Equal(HttpStatusCode.Found, (await stack.Http.Hit(link, Chrome)).StatusCode);
 
     [Fact]
     public async Task Two_links_clicked_at_once_are_a_scanners_in_the_events_and_the_figures_and_a_later_click_is_a_person()

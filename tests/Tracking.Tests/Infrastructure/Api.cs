@@ -33,6 +33,16 @@ public static class Api
         return JsonNode.Parse(body)!;
     }
 
+    /// <summary>A pixel or a link fetched as a mail client or a browser would: with its User-Agent (and Referer).</summary>
+    public static Task<HttpResponseMessage> Hit(this HttpClient http, string pathOrUrl, string? agent, HttpMethod? method = null, string? referer = null)
+    {
+        var target = Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : pathOrUrl;
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, target);
+        if (agent is not null) request.Headers.TryAddWithoutValidation("User-Agent", agent);
+        if (referer is not null) request.Headers.TryAddWithoutValidation("Referer", referer);
+        return http.SendAsync(request);
+    }
+
     public static async Task<JsonNode> Json(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
