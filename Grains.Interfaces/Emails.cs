@@ -32,7 +32,8 @@ public sealed record EmailTag([property: Id(0)] string? Name, [property: Id(1)] 
 public sealed record TrackingSettings(
     [property: Id(0)] bool? Open = null,
     [property: Id(1)] bool? Click = null,
-    [property: Id(2)] bool? ClickText = null);
+    [property: Id(2)] bool? ClickText = null,
+    [property: Id(3)] bool? TrapLink = null);
 
 /// <summary>An accepted email; <see cref="Replayed"/> when an earlier request with the same Idempotency-Key made it.</summary>
 [GenerateSerializer, Immutable, Alias("Tracking.EmailAccepted")]
@@ -105,7 +106,8 @@ public sealed record EmailPage(
     [property: Id(4)] string? NextCursor = null);
 
 [GenerateSerializer, Immutable, Alias("Tracking.TrackedFlags")]
-public sealed record TrackedFlags([property: Id(0)] bool Open, [property: Id(1)] bool Click, [property: Id(2)] bool ClickText = true);
+public sealed record TrackedFlags([property: Id(0)] bool Open, [property: Id(1)] bool Click, [property: Id(2)] bool ClickText = true,
+    [property: Id(3)] bool TrapLink = false);
 
 [GenerateSerializer, Immutable, Alias("Tracking.LinkClicks")]
 public sealed record LinkClicks([property: Id(0)] string Url, [property: Id(1)] int ClickCount);

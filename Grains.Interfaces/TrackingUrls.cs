@@ -5,15 +5,17 @@ namespace Tracking.Contracts;
 /// them into emails: the pixel is <see cref="Open"/> followed by an email id, a click link <see cref="Click"/>
 /// followed by its tracking id (or, for a broadcast, by the email id and a signed query).
 /// </summary>
-public sealed record TrackingUrls(string Open, string Click)
+/// <see cref="Trap"/> is the destination of the hidden trap link, which only machines follow.
+public sealed record TrackingUrls(string Open, string Click, string Trap)
 {
     public const string OpenRoute = "/v1/track/open";
     public const string ClickRoute = "/v1/track/click";
+    public const string TrapRoute = "/v1/track/trap";
 
     /// <summary>The URLs under which recipients reach the Gateway at <paramref name="publicBaseUrl"/>.</summary>
     public static TrackingUrls At(string publicBaseUrl)
     {
         var root = publicBaseUrl.TrimEnd('/');
-        return new($"{root}{OpenRoute}/", $"{root}{ClickRoute}/");
+        return new($"{root}{OpenRoute}/", $"{root}{ClickRoute}/", $"{root}{TrapRoute}");
     }
 }

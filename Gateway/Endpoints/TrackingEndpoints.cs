@@ -30,6 +30,14 @@ public static class TrackingEndpoints
             .WithSummary("A tracked link").WithDescription("Records the click and redirects to the link's destination. A broadcast's " +
                 "link carries url, tid and sig in its query; a link whose signature does not verify never redirects. Needs no API key.")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound, contentType: "text/html");
+        group.MapMethods(TrackingUrls.TrapRoute, [HttpMethods.Get, HttpMethods.Head], () =>
+            {
+                // Where the hidden trap link leads; its click was recorded as a link scanner's on the way.
+                return TypedResults.Content("<!doctype html><meta name=\"robots\" content=\"noindex\"><title>Not for people</title>" +
+                    "<p>This link is hidden in an email: only programs that follow every link come here.</p>", "text/html; charset=utf-8");
+            })
+            .WithSummary("Where an email's hidden trap link leads").WithDescription("A click on the trap link is recorded as a link scanner's.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
         return group;
     }
 

@@ -13,10 +13,11 @@ public sealed class CountedClick(MetricEvent e)
 /// <summary>
 /// Link scanners follow every link of an email at once; people do not. A project's clicks of the last minute,
 /// by email, to find them: clicks on two or more links of an email within <see cref="Burst"/> of each other,
-/// or on every link of an email with three or more within <see cref="Window"/>. Such clicks are a scanner's,
-/// the earlier ones included, though they were counted as a person's when they came.
+/// on every link of an email with three or more within <see cref="Window"/>, and those of the sender (address
+/// and user agent) that followed the email's hidden trap link within <see cref="Window"/>, before or after.
+/// Such clicks are a scanner's, the earlier ones included, though they were counted as a person's when they came.
 /// </summary>
-public sealed class ClickBursts
+public sealed class ClickBursts(string trapDestination)
 {
     public static readonly TimeSpan Burst = TimeSpan.FromSeconds(2), Window = TimeSpan.FromMinutes(1);
     public const int AllLinksFrom = 3;
@@ -37,8 +38,15 @@ public sealed class ClickBursts
         if (burst.Select(c => c.Event.Link).Distinct().Count() >= 2) scanner = burst;
         var minute = clicks.Where(c => Near(c, e, Window)).ToList();
         if (emailLinks >= AllLinksFrom && minute.Select(c => c.Event.Link).Distinct().Count() >= emailLinks) scanner = scanner.Union(minute);
+        var sender = minute.Where(c => SameSender(c.Event, e)).ToList();
+        if (e.Link == trapDestination) scanner = scanner.Union(sender);
+        else if (sender.Any(c => c.Event.Link == trapDestination)) scanner = scanner.Append(click);
         return [.. scanner.Where(c => c.Machine is null).Distinct().OrderBy(c => c.Event.Seq)];
     }
+
+    // A sender is known only by what was kept of it: with neither address nor agent kept, no click is like another.
+    static bool SameSender(MetricEvent a, MetricEvent b) =>
+        a.IpAddress is not null && a.UserAgent is not null && a.IpAddress == b.IpAddress && a.UserAgent == b.UserAgent;
 
     static bool Near(CountedClick c, MetricEvent e, TimeSpan within) => (e.CreatedAt - c.Event.CreatedAt).Duration() <= within;
 

@@ -11,7 +11,7 @@ namespace Tracking.Grains.Analytics;
 /// hours that changed, however many tags and links the project has, and a report sums hour rows, never
 /// events.
 /// </summary>
-public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, IEventLog eventLog, TimeProvider clock,
+public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, IEventLog eventLog, TrackingUrls urls, TimeProvider clock,
     ILogger<ProjectMetricsGrain> log)
     : Grain, IProjectMetricsGrain
 {
@@ -30,7 +30,7 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
     Task? reading;
     DateTimeOffset lastPrune = DateTimeOffset.MinValue;
     // The last minute's clicks, for the scanners' bursts that show only in later clicks.
-    readonly ClickBursts bursts = new();
+    readonly ClickBursts bursts = new(urls.Trap);
     List<CountedClick> scanned = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)

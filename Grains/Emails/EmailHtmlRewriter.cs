@@ -17,31 +17,35 @@ public static class EmailHtmlRewriter
 
     /// <param name="pixelUrl">The open pixel's URL, or null for no pixel.</param>
     /// <param name="clickUrl">The tracking URL for a destination, or null to leave links alone.</param>
-    public static string Rewrite(string html, string? pixelUrl, Func<string, string>? clickUrl)
+    /// <param name="trapUrl">The hidden trap link's URL, or null for none: it goes where the pixel does.</param>
+    public static string Rewrite(string html, string? pixelUrl, Func<string, string>? clickUrl, string? trapUrl = null)
     {
         var hrefs = Scan(html, clickUrl is not null, out var bodyEnd);
         var edits = new List<Edit>(hrefs.Count + 1);
+        var snippet = (pixelUrl is null ? "" : $"<img src=\"{AttributeValue(pixelUrl)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">")
+            // Unseen, unheard by screen readers, out of the tab order: no person follows it.
+            + (trapUrl is null ? "" : $"<a href=\"{AttributeValue(trapUrl)}\" style=\"display:none\" aria-hidden=\"true\" tabindex=\"-1\"></a>");
         // The pixel goes just before the last </body>, or at the very end when there is none.
-        var pixelAt = pixelUrl is null ? -1 : bodyEnd < 0 ? html.Length : bodyEnd;
+        var pixelAt = snippet.Length == 0 ? -1 : bodyEnd < 0 ? html.Length : bodyEnd;
         foreach (var href in hrefs)
         {
             if (!TrackingLinks.IsTrackable(WebUtility.HtmlDecode(html.Substring(href.Start, href.Length)), out var destination))
                 continue;
             var valueStart = href.Quoted ? href.Start - 1 : href.Start;
-            if (pixelAt >= 0 && pixelAt <= valueStart) edits.Add(Pixel(pixelAt, pixelUrl!, out pixelAt));
+            if (pixelAt >= 0 && pixelAt <= valueStart) edits.Add(Pixel(pixelAt, snippet, out pixelAt));
             edits.Add(new(valueStart, href.Start + href.Length + (href.Quoted ? 1 : 0) - valueStart,
                 "\"" + AttributeValue(clickUrl!(destination)) + "\""));
         }
-        if (pixelAt >= 0) edits.Add(Pixel(pixelAt, pixelUrl!, out _));
+        if (pixelAt >= 0) edits.Add(Pixel(pixelAt, snippet, out _));
         return Splice(html, edits);
     }
 
     readonly record struct Edit(int Start, int Length, string Text);
 
-    static Edit Pixel(int at, string pixelUrl, out int pixelAt)
+    static Edit Pixel(int at, string snippet, out int pixelAt)
     {
         pixelAt = -1;
-        return new(at, 0, $"<img src=\"{AttributeValue(pixelUrl)}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">");
+        return new(at, 0, snippet);
     }
 
     static string AttributeValue(string value) => value.AsSpan().IndexOfAny("&\"<>'") < 0 ? value : WebUtility.HtmlEncode(value);

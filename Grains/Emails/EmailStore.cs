@@ -228,7 +228,9 @@ public sealed class EmailStore
             Headers = FromJson<Dictionary<string, string>>(r, "headers"),
             Tags = FromJson<EmailTag[]>(r, "tags"),
             Attachments = FromJson<EmailAttachment[]>(r, "attachments"),
-            Tracking = new TrackedFlags(r.GetBoolean(r.GetOrdinal("track_open")), r.GetBoolean(r.GetOrdinal("track_click"))),
+            // The trap link is one of the email's destinations when it has one.
+            Tracking = new TrackedFlags(r.GetBoolean(r.GetOrdinal("track_open")), r.GetBoolean(r.GetOrdinal("track_click")),
+                TrapLink: r.GetFieldValue<string[]>(r.GetOrdinal("links")).Contains(links.TrapDestination)),
             Links = [.. r.GetFieldValue<string[]>(r.GetOrdinal("links"))],
             MessageId = r.GetString(r.GetOrdinal("message_id")),
             Status = r.GetString(r.GetOrdinal("status")),

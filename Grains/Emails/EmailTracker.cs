@@ -12,7 +12,8 @@ public sealed record TrackedContent(string? Html, string? Text, List<string> Lin
 public sealed class EmailTracker(TrackingLinks links)
 {
     /// <summary>What the client asked for; everything is tracked unless turned off.</summary>
-    public static TrackedFlags Flags(TrackingSettings? asked) => new(asked?.Open ?? true, asked?.Click ?? true, asked?.ClickText ?? true);
+    public static TrackedFlags Flags(TrackingSettings? asked) =>
+        new(asked?.Open ?? true, asked?.Click ?? true, asked?.ClickText ?? true, asked?.TrapLink ?? false);
 
     /// <summary>No pixel and no tracked link: for a recipient who opted out.</summary>
     public static readonly TrackedFlags Untracked = new(Open: false, Click: false, ClickText: false);
@@ -26,20 +27,20 @@ public sealed class EmailTracker(TrackingLinks links)
         var destinations = new Destinations();
         string Click(string destination) =>
             destinations.IndexOf(destination) is var index and < EmailValidation.MaxLinks ? links.ClickUrl(emailId, index) : destination;
-        return Track(html, text, flags, destinations, links.PixelUrl(emailId), Click, Click);
+        return Track(html, text, flags, destinations, links.PixelUrl(emailId), Click, Click, links.TrapDestination);
     }
 
     /// <summary>
     /// Rewrites a broadcast's content once, with placeholders that <see cref="BroadcastTemplate.Render"/>
     /// fills per recipient: that recipient's pixel and signed broadcast-form links.
     /// </summary>
-    public static BroadcastTemplate Template(string? html, string? text, TrackedFlags flags)
+    public static BroadcastTemplate Template(string? html, string? text, TrackedFlags flags, string trapDestination)
     {
         var marker = "trk" + Guid.NewGuid().ToString("N")[..12];
         var destinations = new Destinations();
         var content = Track(html, text, flags, destinations, $"~{marker}P~",
             destination => Fits(destination) ? $"~{marker}H{destinations.IndexOf(destination)}~" : destination,
-            destination => Fits(destination) ? $"~{marker}T{destinations.IndexOf(destination)}~" : destination);
+            destination => Fits(destination) ? $"~{marker}T{destinations.IndexOf(destination)}~" : destination, trapDestination);
         return new BroadcastTemplate(content.Html, content.Text, content.Links, marker);
     }
 
@@ -53,10 +54,11 @@ public sealed class EmailTracker(TrackingLinks links)
     static bool Fits(string destination) => Uri.EscapeDataString(destination).Length <= MaxBroadcastDestination;
 
     static TrackedContent Track(string? html, string? text, TrackedFlags flags, Destinations destinations,
-        string pixelUrl, Func<string, string> htmlClick, Func<string, string> textClick)
+        string pixelUrl, Func<string, string> htmlClick, Func<string, string> textClick, string trapDestination)
     {
         var trackedHtml = string.IsNullOrEmpty(html) ? null
-            : EmailHtmlRewriter.Rewrite(html, flags.Open ? pixelUrl : null, flags.Click ? htmlClick : null);
+            : EmailHtmlRewriter.Rewrite(html, flags.Open ? pixelUrl : null, flags.Click ? htmlClick : null,
+                flags.Click && flags.TrapLink ? htmlClick(trapDestination) : null);
         var trackedText = string.IsNullOrEmpty(text) ? null
             : flags.Click && flags.ClickText ? EmailTextRewriter.Rewrite(text, textClick) : text;
         return new TrackedContent(trackedHtml, trackedText, destinations.InOrder);

@@ -13,8 +13,9 @@ namespace Tracking.Grains.Events;
 /// </summary>
 static class EngagementInsert
 {
-    public static NpgsqlBatchCommand Command(string defaultIpStorage, List<(Engagement Event, Guid ProjectId, string? Link, KeptData Kept)> known,
-        List<Engagement> unknown)
+    /// <param name="trapDestination">Where the hidden trap link leads: a click on it is a link scanner's.</param>
+    public static NpgsqlBatchCommand Command(string defaultIpStorage, string trapDestination,
+        List<(Engagement Event, Guid ProjectId, string? Link, KeptData Kept)> known, List<Engagement> unknown)
     {
         var insert = new NpgsqlBatchCommand($"""
             INSERT INTO email_events (id, email_id, project_id, type, created_at, ip_address, user_agent, referer, link,
@@ -23,7 +24,8 @@ static class EngagementInsert
                                  $19::text[], $20::text[], $21::text[], $22::text[])
             UNION ALL
             SELECT n.id, n.email_id, e.project_id, n.type, n.created_at, {KeptAddress("n", defaultIpStorage)}, {Kept("n")},
-                   coalesce(n.link, e.links[n.link_index + 1]), n.client_name, n.client_os, n.client_device, n.machine
+                   coalesce(n.link, e.links[n.link_index + 1]), n.client_name, n.client_os, n.client_device,
+                   CASE WHEN coalesce(n.link, e.links[n.link_index + 1]) = $28 THEN '{MachineReasons.LinkScanner}' ELSE n.machine END
             FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[],
                         $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
                  AS n (id, email_id, type, created_at, ip_address, user_agent, referer, link, link_index, client_name, client_os, client_device,
@@ -54,9 +56,10 @@ static class EngagementInsert
         p.Add(Texts(unknown.Select(e => e.Referer)));
         p.Add(Texts(unknown.Select(e => e.Link)));
         p.Add(new() { Value = unknown.Select(e => e.LinkIndex).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        AddVerdicts(p, known.Select(k => k.Event));
+        AddVerdicts(p, known.Select(k => k.Link == trapDestination ? k.Event with { Machine = MachineReasons.LinkScanner } : k.Event));
         AddVerdicts(p, unknown);
         p.Add(Texts(unknown.Select(e => IpAddressPolicy.Truncated(e.IpAddress))));
+        p.Add(new() { Value = trapDestination });
         return insert;
     }
 

@@ -37,12 +37,15 @@ public sealed class EventLog : IHostedService, IEventLog
     readonly EventLogConnection connection;
     readonly EmailDirectory directory;
     readonly ProjectPrivacy privacy;
+    readonly string trapDestination;
     readonly ILogger<EventLog> log;
     readonly CallBatches<IReadOnlyList<Engagement>, IReadOnlyList<RecordedEngagement?>> appends;
 
-    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, ProjectPrivacy privacy, ILogger<EventLog> log)
+    public EventLog(NpgsqlDataSource db, EventLogConnection connection, EmailDirectory directory, ProjectPrivacy privacy, TrackingUrls urls,
+        ILogger<EventLog> log)
     {
         this.db = db;
+        trapDestination = urls.Trap;
         this.privacy = privacy;
         this.connection = connection;
         this.directory = directory;
@@ -217,7 +220,7 @@ public sealed class EventLog : IHostedService, IEventLog
             read.Parameters.Add(new() { Value = unknown.Select(e => e.EmailId).Distinct().ToArray() });
             batch.BatchCommands.Add(read);
         }
-        var insert = EngagementInsert.Command(privacy.DefaultIpStorage, known, unknown);
+        var insert = EngagementInsert.Command(privacy.DefaultIpStorage, trapDestination, known, unknown);
         batch.BatchCommands.Add(insert);
 
         // One round trip and one transaction: without a transaction of its own, the batch commits once, at its end.

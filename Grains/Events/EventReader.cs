@@ -30,6 +30,9 @@ public sealed record MetricEvent
     public bool FirstHumanClick { get; init; }
     /// <summary>An open's or a click's client; unknown for those recorded before classification.</summary>
     public EventClient? Client { get; init; }
+    /// <summary>As stored (the project's privacy may have kept none): to tell one sender's clicks.</summary>
+    public string? IpAddress { get; init; }
+    public string? UserAgent { get; init; }
 }
 
 /// <summary>A place in a project's live stream: after the events of transaction <see cref="Txid"/> up to <see cref="Seq"/>.</summary>
@@ -74,7 +77,7 @@ public sealed class EventReader(NpgsqlDataSource db)
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Opened}' AND p.machine IS NULL),
                 e.type = '{EventTypes.Clicked}' AND e.machine IS NULL AND NOT EXISTS (SELECT 1 FROM email_events p
                     WHERE p.email_id = e.email_id AND p.seq < e.seq AND p.type = '{EventTypes.Clicked}' AND p.machine IS NULL),
-                e.client_name, e.client_os, e.client_device, e.id, e.email_id, cardinality(m.links)
+                e.client_name, e.client_os, e.client_device, e.id, e.email_id, cardinality(m.links), e.ip_address, e.user_agent
             FROM email_events e JOIN email_contents m ON m.id = e.email_id
             WHERE e.project_id = $1 AND e.seq > $2
             ORDER BY e.seq LIMIT $3
@@ -96,7 +99,7 @@ public sealed class EventReader(NpgsqlDataSource db)
                 Stored = reader.GetBoolean(6), FirstOpen = reader.GetBoolean(7), FirstClick = reader.GetBoolean(8),
                 FirstClickOnLink = reader.GetBoolean(9), Machine = Text(reader, 10), FirstHumanOpen = reader.GetBoolean(11),
                 FirstHumanClick = reader.GetBoolean(12), Client = ReadClient(reader, 13), Id = reader.GetGuid(16), EmailId = reader.GetGuid(17),
-                EmailLinks = reader.GetInt32(18),
+                EmailLinks = reader.GetInt32(18), IpAddress = Text(reader, 19), UserAgent = Text(reader, 20),
             });
         }
         return (now, events);

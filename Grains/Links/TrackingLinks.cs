@@ -7,6 +7,9 @@ public sealed class TrackingLinks(TrackingUrls urls, TrackingSignature signature
 {
     public string PixelUrl(Guid emailId) => $"{urls.Open}{emailId:D}";
 
+    /// <summary>Where the hidden trap link leads: a click on it is a link scanner's.</summary>
+    public string TrapDestination => urls.Trap;
+
     public string ClickUrl(Guid emailId, int linkIndex) => $"{urls.Click}{signature.ClickTrackingId(emailId, linkIndex)}";
 
     /// <summary>Broadcast form: the destination travels in the query, covered by <c>sig</c>.</summary>

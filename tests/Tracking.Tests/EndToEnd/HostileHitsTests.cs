@@ -69,6 +69,7 @@ public class EventLogIsolationTests(TrackingStack stack)
             new Tracking.Grains.Events.ProjectPrivacy(stack.Db,
                 new Tracking.Grains.Events.IpAddressPolicy(Microsoft.Extensions.Options.Options.Create(new Tracking.Grains.TrackingOptions())),
                 TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.ProjectPrivacy>.Instance),
+            TrackingUrls.At(stack.BaseUrl.ToString()),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Tracking.Grains.Events.EventLog>.Instance);
 
         // A NUL is refused by PostgreSQL, a lone surrogate by Npgsql's encoder before anything is sent.

@@ -49,4 +49,36 @@ public class ScannerBurstTests(TrackingStack stack)
         Assert.Equal(1, after["unique_human_clicks"]!.GetValue<long>());
         Assert.Equal(2, after["machine_clicks"]!["link_scanner"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task A_hidden_trap_link_is_added_when_asked_and_its_click_marks_the_same_senders_other_clicks()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var plain = await client.GetEmail(await client.SendTracked("<p><a href=\"https://shop.example/a\">a</a></p>"));
+        Assert.DoesNotContain("aria-hidden", plain["html"]!.GetValue<string>());
+        var id = await client.SendTracked("<html><body><p><a href=\"https://shop.example/a\">a</a></p></body></html>",
+            new { trap_link = true });
+        var email = await client.GetEmail(id);
+        Assert.True(email["tracking"]!["trap_link"]!.GetValue<bool>());
+        var html = email["html"]!.GetValue<string>();
+        // Hidden, unheard by screen readers, out of the tab order.
+        var trap = System.Text.RegularExpressions.Regex.Match(html, "<a href=\"([^\"]+)\" style=\"display:none\" aria-hidden=\"true\" tabindex=\"-1\"></a></body>");
+        Assert.True(trap.Success, html);
+        var links = email.ClickLinks();
+        Assert.Equal(2, links.Count);
+
+        // A person's click, then the same sender follows the trap (it leads to a page saying what it is).
+        await Click(links[0]);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var trapped = await stack.Http.Hit(System.Net.WebUtility.HtmlDecode(trap.Groups[1].Value), Chrome);
+        Assert.Equal(HttpStatusCode.Found, trapped.StatusCode);
+        var page = await stack.Http.GetAsync(trapped.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+        await TrackingStack.Eventually(async () =>
+            (await (await client.GetAsync($"/v1/events?email_id={id}&event_type=clicked")).Json())["data"]!.AsArray()
+                .Select(e => e!["machine"]?.GetValue<string>()).ToList() is [ "link_scanner", "link_scanner" ],
+            "the trap click and the earlier click are a scanner's", seconds: 15);
+        Assert.Equal(0, (await (await client.GetAsync("/v1/metrics?days=1")).Json())["totals"]!["human_clicks"]!.GetValue<long>());
+    }
 }

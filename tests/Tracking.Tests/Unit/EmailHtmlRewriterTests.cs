@@ -175,7 +175,7 @@ public class EmailHtmlRewriterTests
     public void A_broadcast_template_renders_each_recipients_pixel_and_signed_links()
     {
         var template = EmailTracker.Template("<a href=\"https://a.example/?p=1&amp;q=2\">a</a></body>", "Visit https://a.example/?p=1&q=2 now",
-            new TrackedFlags(true, true));
+            new TrackedFlags(true, true), TestTracker.Links.TrapDestination);
         var recipient = Guid.NewGuid();
         var (html, text) = template.Render(recipient, "tid-7", TestTracker.Links, new TrackedFlags(true, true));
 
