@@ -80,6 +80,7 @@ public static class TrackingSilo
         builder.Services.AddSingleton<EventClassifier>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<OptOutStore>();
+        builder.Services.AddSingleton<TrackingDefaults>();
         // Registered before Orleans so that it stops after the silo: in-flight appends drain first.
         AddHosted<EventLog>(builder.Services);
         builder.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<EventLog>());

@@ -21,6 +21,23 @@ public static class PrivacyEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapOptOuts();
+
+        var tracking = app.MapGroup("/v1/tracking").RequireApiKey().WithTags("Tracking defaults");
+        tracking.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<ITrackingDefaultsGrain>(AuthenticatedProject.Of(http)).Get()))
+            .WithSummary("What an email's tracking is when its request does not say");
+        tracking.MapPatch("/", UpdateTracking).Accepts<TrackingSettings>("application/json")
+            .WithSummary("Change the project's tracking defaults").WithDescription("open, click, click_text (true by default) and " +
+                "trap_link (false): a hidden link only scanners follow, whose click marks the sender's others.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    static async Task<Results<Ok<TrackedFlags>, ProblemHttpResult>> UpdateTracking(HttpContext http, IGrainFactory grains)
+    {
+        var (changes, problem) = await RequestBody.ReadObject<TrackingSettings>(http.Request, "The tracking defaults are not valid");
+        if (changes is null) return problem!;
+        return TypedResults.Ok(await grains.GetGrain<ITrackingDefaultsGrain>(AuthenticatedProject.Of(http)).Update(changes));
     }
 
     static async Task<Ok<PrivacySettings>> GetPrivacy(HttpContext http, IGrainFactory grains) =>

@@ -11,7 +11,8 @@ namespace Tracking.Grains.Broadcasts;
 /// recipient gets an email of its own (own id, own pixel, links signed for its tid) whose copy is rendered
 /// from the template when it is read or sent. So a broadcast costs a row per recipient, not a copy.
 /// </summary>
-public sealed class BroadcastGrain(BroadcastStore broadcasts, OptOutStore optOuts, TrackingLinks links, Outbox outbox, TimeProvider clock)
+public sealed class BroadcastGrain(BroadcastStore broadcasts, OptOutStore optOuts, TrackingDefaults defaults, TrackingLinks links, Outbox outbox,
+    TimeProvider clock)
     : Grain, IBroadcastGrain
 {
     public async Task<Outcome<BroadcastCreated>> Create(Guid projectId, BroadcastDraft draft)
@@ -22,7 +23,7 @@ public sealed class BroadcastGrain(BroadcastStore broadcasts, OptOutStore optOut
         var errors = EmailValidation.Validate(draft);
         if (errors.Count > 0) return new Invalid<BroadcastCreated>(errors);
 
-        var flags = EmailTracker.Flags(draft.Tracking);
+        var flags = await defaults.For(projectId, draft.Tracking);
         var template = EmailTracker.Template(draft.Html, draft.Text, flags, links.TrapDestination);
         if (template.Links.Count > EmailValidation.MaxLinks)
             return new Invalid<BroadcastCreated>(EmailValidation.TooManyLinks(draft.Html is null ? "text" : "html"));

@@ -22,6 +22,7 @@ public sealed class EmailGrain(
     EventReader events,
     EmailTracker tracker,
     OptOutStore optOuts,
+    TrackingDefaults defaults,
     Outbox outbox,
     TimeProvider clock,
     ILogger<EmailGrain> log) : Grain, IEmailGrain
@@ -86,7 +87,7 @@ public sealed class EmailGrain(
         var errors = EmailValidation.Validate(draft);
         if (errors.Count > 0) return new Invalid<EmailAccepted>(errors);
 
-        var flags = EmailTracker.Flags(draft.Tracking);
+        var flags = await defaults.For(projectId, draft.Tracking);
         // A recipient who opted out is not tracked, nor is anyone else on the same email.
         if ((await optOuts.OptedOut(projectId, [.. draft.To!, .. draft.Cc ?? [], .. draft.Bcc ?? []])).Count > 0) flags = EmailTracker.Untracked;
         var content = tracker.Track(EmailId, draft.Html, draft.Text, flags);

@@ -11,10 +11,6 @@ public sealed record TrackedContent(string? Html, string? Text, List<string> Lin
 /// <summary>Applies an email's tracking settings to its html and text parts.</summary>
 public sealed class EmailTracker(TrackingLinks links)
 {
-    /// <summary>What the client asked for; everything is tracked unless turned off.</summary>
-    public static TrackedFlags Flags(TrackingSettings? asked) =>
-        new(asked?.Open ?? true, asked?.Click ?? true, asked?.ClickText ?? true, asked?.TrapLink ?? false);
-
     /// <summary>No pixel and no tracked link: for a recipient who opted out.</summary>
     public static readonly TrackedFlags Untracked = new(Open: false, Click: false, ClickText: false);
 

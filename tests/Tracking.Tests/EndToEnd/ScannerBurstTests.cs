@@ -81,4 +81,27 @@ public class ScannerBurstTests(TrackingStack stack)
             "the trap click and the earlier click are a scanner's", seconds: 15);
         Assert.Equal(0, (await (await client.GetAsync("/v1/metrics?days=1")).Json())["totals"]!["human_clicks"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task A_projects_tracking_defaults_apply_when_a_request_does_not_say()
+    {
+        using var client = stack.ClientFor(await stack.CreateProject());
+        var defaults = await (await client.GetAsync("/v1/tracking")).Json();
+        Assert.Equal((true, true, true, false), (defaults["open"]!.GetValue<bool>(), defaults["click"]!.GetValue<bool>(),
+            defaults["click_text"]!.GetValue<bool>(), defaults["trap_link"]!.GetValue<bool>()));
+        var changed = await (await client.PatchAsync("/v1/tracking", new StringContent("{\"trap_link\":true,\"open\":false}",
+            System.Text.Encoding.UTF8, "application/json"))).Json();
+        Assert.Equal((false, true), (changed["open"]!.GetValue<bool>(), changed["trap_link"]!.GetValue<bool>()));
+
+        const string html = "<p><a href=\"https://shop.example/a\">a</a></p>";
+        var byDefault = (await client.GetEmail(await client.SendTracked(html)))["html"]!.GetValue<string>();
+        Assert.Contains("aria-hidden=\"true\"", byDefault);
+        Assert.DoesNotContain("/v1/track/open/", byDefault);
+        // What a request says wins.
+        var asked = (await client.GetEmail(await client.SendTracked(html, new { open = true, trap_link = false })))["html"]!.GetValue<string>();
+        Assert.DoesNotContain("aria-hidden", asked);
+        Assert.Contains("/v1/track/open/", asked);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PatchAsync("/v1/tracking",
+            new StringContent("{\"open\":\"sometimes\"}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+    }
 }
