@@ -14,4 +14,10 @@ public interface IEmailGrain : IGrainWithGuidKey
 
     /// <summary>The email, or null when it does not exist or belongs to another project.</summary>
     [Alias("Get"), ReadOnly] Task<EmailView?> Get(Guid projectId);
+
+    /// <summary>
+    /// Folds in every committed event and saves the counts, so that events can be deleted: answers which of the
+    /// events with the sequence numbers given are in the saved counts.
+    /// </summary>
+    [Alias("Settle")] Task<long[]> Settle(long[] seqs);
 }

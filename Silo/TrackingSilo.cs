@@ -65,6 +65,7 @@ public static class TrackingSilo
         // The default, 200,000 emails, held about 150 MB when full in bench/memory.sh.
         builder.Services.AddSingleton(new EmailDirectory(maxEntries: config.GetValue("Tracking:EmailDirectorySize", 200_000)));
         AddHosted<Outbox>(builder.Services);
+        AddHosted<RetentionPurge>(builder.Services);
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<MetricsStore>();
         builder.Services.AddSingleton<WebhookRegistry>();

@@ -113,6 +113,14 @@ public sealed class EmailGrain(
     public async Task<EmailView?> Get(Guid projectId) =>
         email is not null && email.ProjectId == projectId ? await View() : null;
 
+    public async Task<long[]> Settle(long[] seqs)
+    {
+        if (email is null) return [];
+        await CatchUp();
+        await Save();
+        return [.. seqs.Where(seq => seq <= S.LastEventSeq || S.Recent.ContainsKey(seq))];
+    }
+
     void Apply(EmailEvent e, DateTimeOffset seenAt)
     {
         if (e.Seq <= S.LastEventSeq || S.Recent.ContainsKey(e.Seq)) return;

@@ -10,27 +10,35 @@ namespace Tracking.Grains.Projects;
 public sealed class PrivacyGrain(NpgsqlDataSource db, IpAddressPolicy ipPolicy, ProjectPrivacy cached) : Grain, IPrivacyGrain
 {
     Guid ProjectId => this.GetPrimaryKey();
+    const string Columns = "ip_storage, keep_user_agent, keep_referer, retention_days, content_retention_days";
+    public const int MaxRetentionDays = 3650;
 
     public async Task<PrivacySettings> Get()
     {
-        await using var command = db.CreateCommand("SELECT ip_storage, keep_user_agent, keep_referer FROM projects WHERE id = $1");
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM projects WHERE id = $1");
         command.Parameters.Add(new() { Value = ProjectId });
         return await Read(command);
     }
 
     public async Task<Outcome<PrivacySettings>> Update(PrivacyDraft draft)
     {
-        if (draft.IpStorage is { } storage && !IpStorage.All.Contains(storage))
-            return new Invalid<PrivacySettings>(new() { ["ip_storage"] = [$"must be one of {string.Join(", ", IpStorage.All)}"] });
-        await using var command = db.CreateCommand("""
+        var errors = new Dictionary<string, string[]>();
+        if (draft.IpStorage is { } storage && !IpStorage.All.Contains(storage)) errors["ip_storage"] = [$"must be one of {string.Join(", ", IpStorage.All)}"];
+        if (draft.RetentionDays is < 1 or > MaxRetentionDays) errors["retention_days"] = [$"must be 1 to {MaxRetentionDays}"];
+        if (draft.ContentRetentionDays is < 1 or > MaxRetentionDays) errors["content_retention_days"] = [$"must be 1 to {MaxRetentionDays}"];
+        if (errors.Count > 0) return new Invalid<PrivacySettings>(errors);
+        await using var command = db.CreateCommand($"""
             UPDATE projects SET ip_storage = coalesce($2, ip_storage), keep_user_agent = coalesce($3, keep_user_agent),
-                                keep_referer = coalesce($4, keep_referer)
-            WHERE id = $1 RETURNING ip_storage, keep_user_agent, keep_referer
+                                keep_referer = coalesce($4, keep_referer), retention_days = coalesce($5, retention_days),
+                                content_retention_days = coalesce($6, content_retention_days)
+            WHERE id = $1 RETURNING {Columns}
             """);
         command.Parameters.Add(new() { Value = ProjectId });
         command.Parameters.Add(new() { Value = (object?)draft.IpStorage ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)draft.KeepUserAgent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
         command.Parameters.Add(new() { Value = (object?)draft.KeepReferer ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+        command.Parameters.Add(new() { Value = (object?)draft.RetentionDays ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = (object?)draft.ContentRetentionDays ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         var settings = await Read(command);
         cached.Changed(ProjectId);
         return new Done<PrivacySettings>(settings);
@@ -41,6 +49,7 @@ public sealed class PrivacyGrain(NpgsqlDataSource db, IpAddressPolicy ipPolicy, 
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         // A project that has not chosen keeps the operator's default.
-        return new PrivacySettings(reader.IsDBNull(0) ? ipPolicy.Default : reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2));
+        return new PrivacySettings(reader.IsDBNull(0) ? ipPolicy.Default : reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2),
+            reader.GetInt32(3), reader.GetInt32(4));
     }
 }

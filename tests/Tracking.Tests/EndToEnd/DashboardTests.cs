@@ -251,11 +251,12 @@ public class DashboardTests(TrackingStack stack, DashboardBrowser browser) : ICl
         await tab.Go("privacy", "Privacy");
         await tab.Page.GetByLabel("IP address of each open and click").SelectOptionAsync("none");
         await tab.Page.GetByLabel("Keep the referer of clicks").UncheckAsync();
+        await tab.Page.GetByLabel("Keep events for (days)").FillAsync("30");
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(tab.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
         var settings = await (await client.GetAsync("/v1/privacy")).Json();
-        Assert.Equal(("none", true, false), (settings["ip_storage"]!.GetValue<string>(), settings["keep_user_agent"]!.GetValue<bool>(),
-            settings["keep_referer"]!.GetValue<bool>()));
+        Assert.Equal(("none", true, false, 30), (settings["ip_storage"]!.GetValue<string>(), settings["keep_user_agent"]!.GetValue<bool>(),
+            settings["keep_referer"]!.GetValue<bool>(), settings["retention_days"]!.GetValue<int>()));
 
         await tab.Page.GetByLabel("Recipient's address").FillAsync("Erin@Example.com");
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Stop tracking" }).ClickAsync();

@@ -286,6 +286,8 @@ public class TrackingStack : IAsyncLifetime
             ["Webhooks__RetryScheduleSeconds"] = "0.3,0.3,0.3,0.3,0.3",
             // Small, so that every sweep of more than a few events goes in steps.
             ["Webhooks__SweepBatch"] = "3",
+            // A retention pass every second: projects that keep 1 day see backdated events go at once.
+            ["Retention__PassSeconds"] = "1",
         };
         if (SiloCount > 1)
         {

@@ -14,7 +14,10 @@ function Settings() {
     run(async () => {
       await api("/v1/privacy", {
         method: "PATCH",
-        body: { ip_storage: form.get("ip_storage"), keep_user_agent: form.get("keep_user_agent") === "on", keep_referer: form.get("keep_referer") === "on" },
+        body: {
+          ip_storage: form.get("ip_storage"), keep_user_agent: form.get("keep_user_agent") === "on", keep_referer: form.get("keep_referer") === "on",
+          retention_days: Number(form.get("retention_days")), content_retention_days: Number(form.get("content_retention_days")),
+        },
       });
       setSaved(true);
       reload();
@@ -33,6 +36,14 @@ function Settings() {
       <label class="check"><input type="checkbox" name="keep_user_agent" defaultChecked={data.keep_user_agent} onChange={() => setSaved(false)} /> Keep the user agent</label>
       <label class="check"><input type="checkbox" name="keep_referer" defaultChecked={data.keep_referer} onChange={() => setSaved(false)} /> Keep the referer of clicks</label>
       <p class="hint">For opens and clicks from now on. The client and machine verdicts are made before anything is dropped.</p>
+      <label>Keep events for (days)
+        <input name="retention_days" type="number" min="1" max="3650" required defaultValue={data.retention_days} onInput={() => setSaved(false)} />
+      </label>
+      <label>Keep emails' bodies and attachments for (days)
+        <input name="content_retention_days" type="number" min="1" max="3650" required defaultValue={data.content_retention_days}
+          onInput={() => setSaved(false)} />
+      </label>
+      <p class="hint">Older ones are deleted within the hour; every email's counts and every figure stay.</p>
       <Problem error={failure} />
       <div class="actions"><button type="submit">Save</button>{saved && <span role="status">Saved.</span>}</div>
     </form>
