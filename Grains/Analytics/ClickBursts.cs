@@ -17,7 +17,7 @@ public sealed class CountedClick(MetricEvent e)
 /// and user agent) that followed the email's hidden trap link within <see cref="Window"/>, before or after.
 /// Such clicks are a scanner's, the earlier ones included, though they were counted as a person's when they came.
 /// </summary>
-public sealed class ClickBursts(string trapDestination)
+public sealed class ClickBursts(string trapDestination, TimeProvider clock)
 {
     public static readonly TimeSpan Burst = TimeSpan.FromSeconds(2), Window = TimeSpan.FromMinutes(1);
     public const int AllLinksFrom = 3;
@@ -50,9 +50,10 @@ public sealed class ClickBursts(string trapDestination)
 
     static bool Near(CountedClick c, MetricEvent e, TimeSpan within) => (e.CreatedAt - c.Event.CreatedAt).Duration() <= within;
 
-    /// <summary>Forgets the clicks that came before <paramref name="before"/>.</summary>
-    public void Forget(DateTimeOffset before)
+    /// <summary>Forgets the clicks no rule can reach any more: those older than twice the window.</summary>
+    public void Forget()
     {
+        var before = clock.GetUtcNow() - 2 * Window;
         foreach (var (email, clicks) in byEmail.ToList())
         {
             clicks.RemoveAll(c => c.Event.CreatedAt < before);

@@ -30,7 +30,7 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
     Task? reading;
     DateTimeOffset lastPrune = DateTimeOffset.MinValue;
     // The last minute's clicks, for the scanners' bursts that show only in later clicks.
-    readonly ClickBursts bursts = new(urls.Trap);
+    readonly ClickBursts bursts = new(urls.Trap, clock);
     List<CountedClick> scanned = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -122,7 +122,7 @@ public sealed class ProjectMetricsGrain(MetricsStore store, EventReader reader, 
             if (batch.Count < ReadBatch) break;
         }
         if (scanned.Count > 0) await Revise();
-        bursts.Forget(clock.GetUtcNow() - 2 * ClickBursts.Window);
+        bursts.Forget();
 
         var settled = LateCommits.Advance(cursor.SettledSeq, cursor.Recent, clock.GetUtcNow());
         if (settled != cursor.SettledSeq)
