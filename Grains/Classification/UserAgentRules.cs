@@ -70,8 +70,8 @@ public static class UserAgentRules
         new(UserAgentMatch.Pattern, @"\b(bot|crawler|spider)\b|Googlebot|bingbot|BingPreview|facebookexternalhit|Slackbot|Twitterbot|LinkedInBot|" +
             @"WhatsApp|TelegramBot|Discordbot|SkypeUriPreview|Microsoft Office Protocol Discovery", Prefetch, LinkScanner),
         // Mail security gateways that follow links to judge them.
-        new(UserAgentMatch.Pattern, @"Barracuda|Mimecast|Proofpoint|Symantec|MessageLabs|Trend ?Micro|Forcepoint|Sophos|FireEye|Cisco.?IronPort|" +
-            @"Fortinet|Zscaler|Check ?Point|Avanan|Vade|Hornetsecurity|SpamTitan|Cloudmark", Prefetch, LinkScanner),
+        new(UserAgentMatch.Pattern, @"Barracuda|Mimecast|Proofpoint|Symantec|MessageLabs|Trend ?Micro|\bTMES\b|Forcepoint|Sophos|FireEye|" +
+            @"Cisco.?IronPort|CiscoSecureEmail|Fortinet|Zscaler|Check ?Point|Avanan|Vade|Hornetsecurity|SpamTitan|Cloudmark", Prefetch, LinkScanner),
     ];
 
     public static readonly PlatformRule[] Platforms =
@@ -81,11 +81,9 @@ public static class UserAgentRules
         new("iPhone", "iOS", "mobile"),
         new("iPod", "iOS", "mobile"),
         new("Android", "Android", "mobile"),
-        new("CrOS", "ChromeOS", "desktop"),
         new("Windows", "Windows", "desktop"),
         new("Macintosh", "macOS", "desktop"),
         new("Mac OS X", "macOS", "desktop"),
         new("Linux", "Linux", "desktop"),
-        new("X11", "Linux", "desktop"),
     ];
 }

@@ -11,7 +11,9 @@ namespace Tracking.Tests.Unit;
 /// BIRD: bird.com/en-nl/blog/4-insights-on-ios-15-mail-privacy-protection (Apple's proxy sends "Mozilla/5.0");
 /// KUNZ: alexkunz.wordpress.com/2020/07/14/gmail-runs-on-windows-xp (Gmail's image proxy);
 /// YAHOO: help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html, as quoted by botcrawl.com/bots/yahoomailproxy;
-/// CHROME: developer.chrome.com, "User-Agent strings" (Chrome for Android and WebView on Android).
+/// CHROME: developer.chrome.com, "User-Agent strings" (Chrome for Android and WebView on Android);
+/// GUIDE: check.live-direct-marketing.online/blog/bot-clicks-security-scanners-detect (which token each mail
+/// security gateway's scanner leaves in its user agent; it gives the tokens, not whole strings).
 /// </summary>
 public class EventClassifierTests
 {
@@ -132,6 +134,14 @@ public class EventClassifierTests
         new(O, "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/534  (KHTML, like Gecko) BingPreview/1.0b", "unknown", "Windows", "desktop", Prefetch),
         new(C, "Mozilla/5.0 (compatible; Windows NT 6.1; Catchpoint bot) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/43.0.2357.81 Safari/537.36",
             "Chrome", "Windows", "desktop", Scanner),
+        // GUIDE: security gateways' scanners, by the token each leaves.
+        new(C, "Mozilla/5.0 (compatible; Barracuda Link Protection)", "unknown", "unknown", "unknown", Scanner),
+        new(C, "Mozilla/5.0 (compatible; proofpoint URL Defense)", "unknown", "unknown", "unknown", Scanner),
+        new(C, "CiscoSecureEmail/1.0", "unknown", "unknown", "unknown", Scanner),
+        new(C, "Mozilla/5.0 (compatible; TMES)", "unknown", "unknown", "unknown", Scanner),
+        // UAP: a phone's system named by its own token, and a Mac's mail sync naming only Mac OS X.
+        new(O, "Mozilla/4.0 (compatible; MSIE 7.0; Windows Phone OS 7.0; Trident/3.1; IEMobile/7.0; SAMSUNG; SGH-i917)", "unknown", "Windows Phone", "mobile", null),
+        new(O, "Mac OS X/10.11.6 (15G1004); ExchangeWebServices/6.0 (243); Mail/9.3 (3124)", "unknown", "macOS", "desktop", null),
         // MDN (curl's example): a HEAD request, whatever the agent, is a scanner asking about a link.
         new(C, "curl/7.64.1", "unknown", "unknown", "unknown", Scanner, Head: true),
         // MDN (Chrome's example), with HEAD: no person's browser follows a link that way.
@@ -198,5 +208,15 @@ public class EventClassifierTests
         foreach (var rule in UserAgentRules.Clients.DistinctBy(r => r.Name))
             Assert.Contains(agents, a => classifier.Classify(EventTypes.Opened, a, null).Client.Name == rule.Name);
         Assert.True(All.Length >= 60, $"{All.Length} cases");
+        // Each machine rule and each platform token too.
+        foreach (var rule in UserAgentRules.Machines)
+            Assert.Contains(agents, a => rule.How switch
+            {
+                UserAgentMatch.Exactly => a.Equals(rule.Text, StringComparison.OrdinalIgnoreCase),
+                UserAgentMatch.Contains => a.Contains(rule.Text, StringComparison.OrdinalIgnoreCase),
+                _ => System.Text.RegularExpressions.Regex.IsMatch(a, rule.Text, System.Text.RegularExpressions.RegexOptions.IgnoreCase),
+            });
+        foreach (var platform in UserAgentRules.Platforms)
+            Assert.Contains(All, c => c.Agent is not null && c.Agent.Contains(platform.Token, StringComparison.Ordinal) && c.Os == platform.Os);
     }
 }
