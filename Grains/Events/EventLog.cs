@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using Tracking.Grains.Emails;
 using Tracking.Contracts;
 
@@ -250,7 +249,4 @@ public sealed class EventLog : IHostedService, IEventLog
         var link = e.Link ?? (e.LinkIndex is int i && i >= 0 && i < email.Links.Count ? email.Links[i] : null);
         return (link is not null, link);
     }
-
-    static NpgsqlParameter Texts(IEnumerable<string?> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

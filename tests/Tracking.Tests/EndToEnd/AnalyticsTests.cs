@@ -28,21 +28,6 @@ public class AnalyticsTests(TrackingStack stack)
     async Task Click(HttpClient client, string id, int link) =>
         Assert.Equal(HttpStatusCode.Found, (await stack.Http.GetAsync(new Uri((await client.GetEmail(id)).ClickLinks()[link]).PathAndQuery)).StatusCode);
 
-    /// <summary>An event committed at an earlier time, read by the metrics like any other.</summary>
-    async Task Backdate(string emailId, string type, TimeSpan ago, string? link = null, string? machine = null)
-    {
-        await using var command = stack.Db.CreateCommand("""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at, link, machine)
-            SELECT gen_random_uuid(), id, project_id, $2, now() - $3, $4, $5 FROM emails WHERE id = $1
-            """);
-        command.Parameters.Add(new() { Value = Guid.Parse(emailId) });
-        command.Parameters.Add(new() { Value = type });
-        command.Parameters.Add(new() { Value = ago });
-        command.Parameters.Add(new() { Value = (object?)link ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)machine ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>The figures counted straight from the events table, by the definitions the API documents.</summary>
     async Task<Dictionary<string, long>> Expected(string projectKey, DateTimeOffset from, DateTimeOffset to, string? tag = null, Guid? broadcast = null)
     {
@@ -128,7 +113,7 @@ public class AnalyticsTests(TrackingStack stack)
         var id = (await response.Json())["id"]!.GetValue<string>();
         await Open(id);
         await Open(id);
-        await Backdate(id, "opened", TimeSpan.FromDays(100));
+        await stack.Backdate(id, "opened", TimeSpan.FromDays(100));
 
         foreach (var tag in new[] { "t0", "t17", "t49" })
         {
@@ -165,14 +150,14 @@ public class AnalyticsTests(TrackingStack stack)
         await Open(b[1], "Mozilla/5.0"); await Open(b[1]); await Open(a[1], "curl/8.5.0");
         await ScannerClick(client, b[0], 0); await ScannerClick(client, a[1], 1); await Click(client, b[0], 0);
         // Earlier hours and days, on emails with no live events.
-        await Backdate(a[2], "opened", TimeSpan.FromHours(3));
-        await Backdate(a[2], "opened", TimeSpan.FromHours(2));
-        await Backdate(a[2], "clicked", TimeSpan.FromHours(2), "https://a.example/2");
-        await Backdate(b[2], "opened", TimeSpan.FromHours(30));
-        await Backdate(b[2], "clicked", TimeSpan.FromHours(29), "https://a.example/1");
-        await Backdate(a[3], "opened", TimeSpan.FromDays(12));
-        await Backdate(b[2], "opened", TimeSpan.FromHours(31), machine: "apple_privacy_proxy");
-        await Backdate(a[3], "clicked", TimeSpan.FromDays(12), "https://a.example/1", machine: "link_scanner");
+        await stack.Backdate(a[2], "opened", TimeSpan.FromHours(3));
+        await stack.Backdate(a[2], "opened", TimeSpan.FromHours(2));
+        await stack.Backdate(a[2], "clicked", TimeSpan.FromHours(2), "https://a.example/2");
+        await stack.Backdate(b[2], "opened", TimeSpan.FromHours(30));
+        await stack.Backdate(b[2], "clicked", TimeSpan.FromHours(29), "https://a.example/1");
+        await stack.Backdate(a[3], "opened", TimeSpan.FromDays(12));
+        await stack.Backdate(b[2], "opened", TimeSpan.FromHours(31), machine: "apple_privacy_proxy");
+        await stack.Backdate(a[3], "clicked", TimeSpan.FromDays(12), "https://a.example/1", machine: "link_scanner");
         var broadcast = await (await client.PostAsJsonAsync("/v1/broadcasts", new
         {
             from = "a@acme.example", subject = "b", html = "<a href=\"https://a.example/1\">1</a>",

@@ -12,18 +12,6 @@ public class ClassificationTests(TrackingStack stack)
     const string Outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.6326; Pro)";
     const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
 
-    static async Task<List<JsonNode>> Events(HttpClient client, string emailId, string type, int count)
-    {
-        List<JsonNode> events = [];
-        await TrackingStack.Eventually(async () =>
-        {
-            var page = await (await client.GetAsync($"/v1/events?email_id={emailId}&event_type={type}")).Json();
-            events = [.. page["data"]!.AsArray().Select(e => e!)];
-            return events.Count >= count;
-        }, $"{count} {type} events");
-        return events;
-    }
-
     static (string Name, string Os, string Device, string? Machine) Verdict(JsonNode e) =>
         (e["client"]!["name"]!.GetValue<string>(), e["client"]!["os"]!.GetValue<string>(), e["client"]!["device"]!.GetValue<string>(),
             e["machine"]?.GetValue<string>());
@@ -51,14 +39,14 @@ public class ClassificationTests(TrackingStack stack)
         Assert.Equal("https://shop.example/a", head.Headers.Location!.ToString());
         await stack.Http.Hit(link, Chrome);
 
-        var opens = (await Events(client, id, "opened", 2)).Select(Verdict).ToList();
+        var opens = (await client.EventsOf(id, 2, "opened")).Select(Verdict).ToList();
         Assert.Contains(("Apple Mail", "unknown", "unknown", "apple_privacy_proxy"), opens);
         Assert.Contains(("Outlook", "Windows", "desktop", (string?)null), opens);
-        var clicks = (await Events(client, id, "clicked", 2)).Select(Verdict).ToList();
+        var clicks = (await client.EventsOf(id, 2, "clicked")).Select(Verdict).ToList();
         Assert.Contains(("Chrome", "Linux", "desktop", "link_scanner"), clicks);
         Assert.Contains(("Chrome", "Linux", "desktop", (string?)null), clicks);
         // Events that are neither opens nor clicks have neither.
-        var sent = (await Events(client, id, "sent", 1)).Single();
+        var sent = (await client.EventsOf(id, 1, "sent")).Single();
         Assert.Null(sent["client"]);
         Assert.Null(sent["machine"]);
 

@@ -14,18 +14,6 @@ public class PrivacyTests(TrackingStack stack)
     async Task Click(string link) =>
         await stack.Http.Hit(link, "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0", HttpMethod.Head, "https://mail.example/inbox");
 
-    static async Task<List<JsonNode>> Events(HttpClient client, string id, int count)
-    {
-        List<JsonNode> events = [];
-        await TrackingStack.Eventually(async () =>
-        {
-            var page = await (await client.GetAsync($"/v1/events?email_id={id}")).Json();
-            events = [.. page["data"]!.AsArray().Select(e => e!).Where(e => e["type"]!.GetValue<string>() is "opened" or "clicked")];
-            return events.Count >= count;
-        }, $"{count} opens and clicks");
-        return events;
-    }
-
     [Fact]
     public async Task A_project_keeps_the_address_in_full_truncated_or_not_at_all_and_may_drop_agent_and_referer_after_classifying()
     {
@@ -38,13 +26,13 @@ public class PrivacyTests(TrackingStack stack)
         // The default: the network of the address, and everything else.
         var first = await client.SendTracked(html);
         await Open(first);
-        Assert.Equal("127.0.0.0", (await Events(client, first, 1)).Single()["ip_address"]!.GetValue<string>());
+        Assert.Equal("127.0.0.0", (await client.EventsOf(first, 1, "opened", "clicked")).Single()["ip_address"]!.GetValue<string>());
 
         var full = await (await client.PatchAsJsonAsync("/v1/privacy", new { ip_storage = "full" })).Json();
         Assert.Equal("full", full["ip_storage"]!.GetValue<string>());
         var second = await client.SendTracked(html);
         await Open(second);
-        Assert.Equal("127.0.0.1", (await Events(client, second, 1)).Single()["ip_address"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", (await client.EventsOf(second, 1, "opened", "clicked")).Single()["ip_address"]!.GetValue<string>());
 
         // Nothing of the address, agent or referer: the verdicts made from them stay.
         var none = await (await client.PatchAsJsonAsync("/v1/privacy", new { ip_storage = "none", keep_user_agent = false, keep_referer = false })).Json();
@@ -52,14 +40,14 @@ public class PrivacyTests(TrackingStack stack)
         var third = await client.SendTracked(html);
         await Open(third);
         await Click((await client.GetEmail(third)).ClickLinks()[0]);
-        var events = await Events(client, third, 2);
+        var events = await client.EventsOf(third, 2, "opened", "clicked");
         Assert.All(events, e => Assert.True(e["ip_address"] is null && e["user_agent"] is null && e["referer"] is null, e.ToJsonString()));
         var open = events.Single(e => e["type"]!.GetValue<string>() == "opened");
         Assert.Equal(("Apple Mail", "apple_privacy_proxy"), (open["client"]!["name"]!.GetValue<string>(), open["machine"]!.GetValue<string>()));
         var click = events.Single(e => e["type"]!.GetValue<string>() == "clicked");
         Assert.Equal(("Firefox", "link_scanner"), (click["client"]!["name"]!.GetValue<string>(), click["machine"]!.GetValue<string>()));
         // What was kept before stays as it was.
-        Assert.Equal("127.0.0.1", (await Events(client, second, 1)).Single()["ip_address"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", (await client.EventsOf(second, 1, "opened", "clicked")).Single()["ip_address"]!.GetValue<string>());
 
         // Another project keeps its own default.
         using var other = stack.ClientFor(await stack.CreateProject());

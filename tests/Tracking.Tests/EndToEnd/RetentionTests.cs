@@ -9,19 +9,6 @@ namespace Tracking.Tests.EndToEnd;
 [Collection(StackCollection.Name)]
 public class RetentionTests(TrackingStack stack)
 {
-    async Task Backdate(string emailId, string type, TimeSpan ago, string? link = null)
-    {
-        await using var command = stack.Db.CreateCommand("""
-            INSERT INTO email_events (id, email_id, project_id, type, created_at, link)
-            SELECT gen_random_uuid(), id, project_id, $2, now() - $3, $4 FROM emails WHERE id = $1
-            """);
-        command.Parameters.Add(new() { Value = Guid.Parse(emailId) });
-        command.Parameters.Add(new() { Value = type });
-        command.Parameters.Add(new() { Value = ago });
-        command.Parameters.Add(new() { Value = (object?)link ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync();
-    }
-
     [Fact]
     public async Task Events_past_the_retention_are_purged_and_the_emails_counts_and_the_figures_stay()
     {
@@ -30,8 +17,8 @@ public class RetentionTests(TrackingStack stack)
         Assert.Equal((1, 1), (kept["retention_days"]!.GetValue<int>(), kept["content_retention_days"]!.GetValue<int>()));
         var id = await client.SendTracked("<p><a href=\"https://shop.example/a\">a</a></p>");
         // Three days ago: an open and a click; now: another open.
-        await Backdate(id, "opened", TimeSpan.FromDays(3));
-        await Backdate(id, "clicked", TimeSpan.FromDays(3), "https://shop.example/a");
+        await stack.Backdate(id, "opened", TimeSpan.FromDays(3));
+        await stack.Backdate(id, "clicked", TimeSpan.FromDays(3), "https://shop.example/a");
         await stack.Http.Hit($"/v1/track/open/{id}", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)");
 
         await TrackingStack.Eventually(async () => await stack.Scalar(

@@ -43,6 +43,19 @@ public static class Api
         return http.SendAsync(request);
     }
 
+    /// <summary>An email's events of the types given (all when none), newest first, once there are at least <paramref name="count"/>.</summary>
+    public static async Task<List<JsonNode>> EventsOf(this HttpClient client, string emailId, int count, params string[] types)
+    {
+        List<JsonNode> events = [];
+        await TrackingStack.Eventually(async () =>
+        {
+            var page = await (await client.GetAsync($"/v1/events?email_id={emailId}")).Json();
+            events = [.. page["data"]!.AsArray().Select(e => e!).Where(e => types.Length == 0 || types.Contains(e["type"]!.GetValue<string>()))];
+            return events.Count >= count;
+        }, $"{count} {string.Join(" or ", types)} events");
+        return events;
+    }
+
     public static async Task<JsonNode> Json(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 

@@ -207,6 +207,21 @@ public class TrackingStack : IAsyncLifetime
         } while (DateTime.UtcNow < deadline);
     }
 
+    /// <summary>An event committed now with an earlier time, as if it had come then; read by every reader like any other.</summary>
+    public async Task Backdate(string emailId, string type, TimeSpan ago, string? link = null, string? machine = null)
+    {
+        await using var command = Db.CreateCommand("""
+            INSERT INTO email_events (id, email_id, project_id, type, created_at, link, machine)
+            SELECT gen_random_uuid(), id, project_id, $2, now() - $3, $4, $5 FROM emails WHERE id = $1
+            """);
+        command.Parameters.Add(new() { Value = Guid.Parse(emailId) });
+        command.Parameters.Add(new() { Value = type });
+        command.Parameters.Add(new() { Value = ago });
+        command.Parameters.Add(new() { Value = (object?)link ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)machine ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> Scalar(string sql, params object[] values)
     {
         await using var command = Db.CreateCommand(sql);
